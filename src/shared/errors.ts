@@ -1,0 +1,272 @@
+// The error catalogue: every failure that crosses a boundary has a stable code here, and docs/errors.md lists the same
+// codes (a test compares them). Expected outcomes are Results instead (see result.ts); bugs are assert() failures.
+
+/** Which part of the network a failure comes from. */
+export const ErrorOrigin = {
+  domain: 'domain',
+  protocol: 'protocol',
+  crypto: 'crypto',
+  store: 'store',
+  network: 'network',
+  municipality: 'municipality',
+  prefecture: 'prefecture',
+  national: 'national',
+  agency: 'agency',
+  card: 'card',
+  cli: 'cli',
+} as const;
+export type ErrorOrigin = (typeof ErrorOrigin)[keyof typeof ErrorOrigin];
+
+/** What kind of failure it is: bad input, a refused business rule, a security refusal, or the system itself. */
+export const ErrorCategory = {
+  validation: 'validation',
+  business: 'business',
+  security: 'security',
+  system: 'system',
+} as const;
+export type ErrorCategory = (typeof ErrorCategory)[keyof typeof ErrorCategory];
+
+export interface ErrorSpec {
+  readonly origin: ErrorOrigin;
+  readonly category: ErrorCategory;
+  /** Sentence case, no final period; the detail, when given, follows after a colon. */
+  readonly message: string;
+}
+
+/**
+ * Every error code Jukinet can raise. Add new codes in the section of their subsystem, keep each section sorted,
+ * and run `npm run docs:errors` to regenerate docs/errors.md.
+ */
+export const ERRORS = {
+  // domain: codes, dates, identity information
+  JUKI_ERR_RESIDENT_CODE_LENGTH: {
+    origin: 'domain',
+    category: 'validation',
+    message: 'Resident code must have 11 digits',
+  },
+  JUKI_ERR_RESIDENT_CODE_NON_DIGIT: {
+    origin: 'domain',
+    category: 'validation',
+    message: 'Resident code must contain only the digits 0-9',
+  },
+  JUKI_ERR_RESIDENT_CODE_CHECK_DIGIT: {
+    origin: 'domain',
+    category: 'validation',
+    message: 'Resident code check digit does not match',
+  },
+  JUKI_ERR_LG_CODE_FORMAT: {
+    origin: 'domain',
+    category: 'validation',
+    message: 'Local government code must have 6 digits (or 5 without the check digit)',
+  },
+  JUKI_ERR_LG_CODE_CHECK_DIGIT: {
+    origin: 'domain',
+    category: 'validation',
+    message: 'Local government code check digit does not match',
+  },
+  JUKI_ERR_LG_NOT_FOUND: {
+    origin: 'domain',
+    category: 'business',
+    message: 'No local government matches',
+  },
+  JUKI_ERR_NODE_ID: {
+    origin: 'domain',
+    category: 'validation',
+    message: 'Invalid node id',
+  },
+  JUKI_ERR_DATE_FORMAT: {
+    origin: 'domain',
+    category: 'validation',
+    message: 'Invalid date',
+  },
+  JUKI_ERR_WAREKI_FORMAT: {
+    origin: 'domain',
+    category: 'validation',
+    message: 'Invalid Japanese era date',
+  },
+  JUKI_ERR_IDENTITY_INFO_INVALID: {
+    origin: 'domain',
+    category: 'validation',
+    message: 'Invalid identity information',
+  },
+
+  // protocol: envelopes and message bodies
+  JUKI_ERR_ENVELOPE_INVALID: {
+    origin: 'protocol',
+    category: 'validation',
+    message: 'Invalid message envelope',
+  },
+  JUKI_ERR_MESSAGE_TYPE_UNKNOWN: {
+    origin: 'protocol',
+    category: 'validation',
+    message: 'Unknown message type',
+  },
+  JUKI_ERR_MESSAGE_BODY_INVALID: {
+    origin: 'protocol',
+    category: 'validation',
+    message: 'Invalid message body',
+  },
+
+  // crypto: keys, certificates, signatures
+  JUKI_ERR_KEY_NOT_FOUND: {
+    origin: 'crypto',
+    category: 'system',
+    message: 'Key not found in the key store',
+  },
+  JUKI_ERR_KEY_EXISTS: {
+    origin: 'crypto',
+    category: 'validation',
+    message: 'A key with this alias already exists',
+  },
+  JUKI_ERR_KEY_PASSPHRASE: {
+    origin: 'crypto',
+    category: 'security',
+    message: 'Key store passphrase is wrong or the key is damaged',
+  },
+  JUKI_ERR_CERT_INVALID: {
+    origin: 'crypto',
+    category: 'security',
+    message: 'Certificate is not valid',
+  },
+  JUKI_ERR_CERT_NODE_IDENTITY: {
+    origin: 'crypto',
+    category: 'security',
+    message: 'Certificate does not name a valid node id and role',
+  },
+  JUKI_ERR_PKI_NOT_INITIALISED: {
+    origin: 'crypto',
+    category: 'validation',
+    message: 'No certificate authority in this directory',
+  },
+  JUKI_ERR_PKI_ALREADY_INITIALISED: {
+    origin: 'crypto',
+    category: 'validation',
+    message: 'A certificate authority already exists in this directory',
+  },
+  JUKI_ERR_PKI_UNKNOWN_CERTIFICATE: {
+    origin: 'crypto',
+    category: 'validation',
+    message: 'No certificate issued by this authority matches',
+  },
+  JUKI_ERR_SIGNATURE_INVALID: {
+    origin: 'crypto',
+    category: 'security',
+    message: 'Signature does not verify',
+  },
+
+  // store: databases and migrations
+  JUKI_ERR_STORE_URL: {
+    origin: 'store',
+    category: 'validation',
+    message: 'Unsupported database location',
+  },
+  JUKI_ERR_STORE_MIGRATION: {
+    origin: 'store',
+    category: 'system',
+    message: 'Database migration failed',
+  },
+  JUKI_ERR_STORE_UNAVAILABLE: {
+    origin: 'store',
+    category: 'system',
+    message: 'Database is not available',
+  },
+
+  // network: mTLS links, routes, delivery
+  JUKI_ERR_PEER_UNAUTHENTICATED: {
+    origin: 'network',
+    category: 'security',
+    message: 'Peer did not present a valid client certificate',
+  },
+  JUKI_ERR_PEER_FORBIDDEN: {
+    origin: 'network',
+    category: 'security',
+    message: 'Peer is not allowed on this route',
+  },
+  JUKI_ERR_PEER_IDENTITY_MISMATCH: {
+    origin: 'network',
+    category: 'security',
+    message: 'Peer certificate names another node',
+  },
+  JUKI_ERR_ROUTE_NOT_FOUND: {
+    origin: 'network',
+    category: 'validation',
+    message: 'No such route',
+  },
+  JUKI_ERR_REQUEST_INVALID: {
+    origin: 'network',
+    category: 'validation',
+    message: 'Invalid request',
+  },
+  JUKI_ERR_MESSAGE_NOT_FOR_US: {
+    origin: 'network',
+    category: 'validation',
+    message: 'Message is addressed to another node',
+  },
+  JUKI_ERR_MESSAGE_SENDER_MISMATCH: {
+    origin: 'network',
+    category: 'security',
+    message: 'Message sender differs from the authenticated peer',
+  },
+  JUKI_ERR_MESSAGE_SEQ_CONFLICT: {
+    origin: 'network',
+    category: 'system',
+    message: 'A different message was already applied at this sequence number',
+  },
+  JUKI_ERR_PEER_UNREACHABLE: {
+    origin: 'network',
+    category: 'system',
+    message: 'Peer cannot be reached',
+  },
+  JUKI_ERR_PEER_TIMEOUT: {
+    origin: 'network',
+    category: 'system',
+    message: 'Peer did not answer in time',
+  },
+  JUKI_ERR_PEER_ERROR: {
+    origin: 'network',
+    category: 'system',
+    message: 'Peer answered with an error',
+  },
+
+  // cli
+  JUKI_ERR_CLI_ARGUMENT: {
+    origin: 'cli',
+    category: 'validation',
+    message: 'Invalid command-line argument',
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** The one error type that crosses boundaries: a stable code, its origin and category, and a human message. */
+export class JukinetError extends Error {
+  readonly code: ErrorCode;
+  readonly origin: ErrorOrigin;
+  readonly category: ErrorCategory;
+  readonly detail: string | undefined;
+
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
+    const spec: ErrorSpec = ERRORS[code];
+    super(detail === undefined ? spec.message : `${spec.message}: ${detail}`, options);
+    this.name = 'JukinetError';
+    this.code = code;
+    this.origin = spec.origin;
+    this.category = spec.category;
+    this.detail = detail;
+  }
+
+  /** The form that travels on the wire and in logs; the HTTP status is chosen at the edge. */
+  toJSON(): { code: ErrorCode; origin: ErrorOrigin; category: ErrorCategory; message: string } {
+    return { code: this.code, origin: this.origin, category: this.category, message: this.message };
+  }
+}
+
+/** True when `error` is a JukinetError, optionally with the given code. */
+export function isJukinetError(error: unknown, code?: ErrorCode): error is JukinetError {
+  return error instanceof JukinetError && (code === undefined || error.code === code);
+}
+
+/** Quote a value for an error detail, as `"value"`. */
+export function quote(value: unknown): string {
+  return JSON.stringify(typeof value === 'string' ? value : String(value));
+}
