@@ -13,7 +13,7 @@ function readLayers() {
   if (!section) throw new Error('docs/architecture.md has no layer table');
   const rows = section
     .split('\n')
-    .filter((line) => line.startsWith('|') && !line.startsWith('|---') && !line.startsWith('| layer'));
+    .filter((line) => line.startsWith('|') && !/^\|[\s:-]+\|/.test(line) && !/^\|\s*layer\s*\|/.test(line));
   return rows.map((line) => {
     const [name, path, allowed] = line
       .split('|')
