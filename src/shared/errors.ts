@@ -227,6 +227,11 @@ export const ERRORS = {
     category: 'system',
     message: 'Peer answered with an error',
   },
+  JUKI_ERR_INTERNAL: {
+    origin: 'network',
+    category: 'system',
+    message: 'Internal error',
+  },
 
   // cli
   JUKI_ERR_CLI_ARGUMENT: {
