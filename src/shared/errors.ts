@@ -153,6 +153,11 @@ export const ERRORS = {
     category: 'security',
     message: 'Signature does not verify',
   },
+  JUKI_ERR_CANONICAL_JSON: {
+    origin: 'crypto',
+    category: 'validation',
+    message: 'Value has no canonical JSON form',
+  },
 
   // store: databases and migrations
   JUKI_ERR_STORE_URL: {
