@@ -217,6 +217,11 @@ export const ERRORS = {
     category: 'system',
     message: 'A different message was already applied at this sequence number',
   },
+  JUKI_ERR_DISPATCHER_STOPPED: {
+    origin: 'network',
+    category: 'system',
+    message: 'Outbox dispatcher stopped before the outbox drained',
+  },
   JUKI_ERR_PEER_UNREACHABLE: {
     origin: 'network',
     category: 'system',
