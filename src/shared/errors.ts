@@ -175,6 +175,11 @@ export const ERRORS = {
     category: 'system',
     message: 'Database is not available',
   },
+  JUKI_ERR_STORE_CONFLICT: {
+    origin: 'store',
+    category: 'system',
+    message: 'Transaction kept conflicting with concurrent transactions',
+  },
 
   // network: mTLS links, routes, delivery
   JUKI_ERR_PEER_UNAUTHENTICATED: {
