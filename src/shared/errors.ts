@@ -158,6 +158,11 @@ export const ERRORS = {
     category: 'validation',
     message: 'Value has no canonical JSON form',
   },
+  JUKI_ERR_KEY_TYPE: {
+    origin: 'crypto',
+    category: 'validation',
+    message: 'Key is not a usable ECDSA P-256 key',
+  },
 
   // store: databases and migrations
   JUKI_ERR_STORE_URL: {
