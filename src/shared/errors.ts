@@ -163,6 +163,11 @@ export const ERRORS = {
     category: 'validation',
     message: 'Key is not a usable ECDSA P-256 key',
   },
+  JUKI_ERR_KEY_ALIAS: {
+    origin: 'crypto',
+    category: 'validation',
+    message: 'Key alias must be lowercase letters, digits, dots, dashes and underscores, starting with a letter or digit',
+  },
 
   // store: databases and migrations
   JUKI_ERR_STORE_URL: {
