@@ -1,0 +1,184 @@
+// The key store (DESIGN.md §6 Keys): one interface for a node's private keys. The software store here keeps each key
+// as an encrypted PKCS#8 file; a PKCS#11 store for a real HSM (耐タンパー装置) will implement the same interface.
+
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  type KeyObject,
+} from 'node:crypto';
+import { access, link, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { JukinetError, quote } from '../shared/errors.js';
+
+/** A node's private keys, by alias. Every key is ECDSA P-256; signatures are SHA-256 in IEEE P1363 r||s form. */
+export interface KeyStore {
+  /** Generates a new key under `alias`; throws JUKI_ERR_KEY_EXISTS if there is one already. */
+  generate(alias: string): Promise<{ publicKeyPem: string }>;
+  /**
+   * Stores an existing PKCS#8 private key under `alias`; throws JUKI_ERR_KEY_EXISTS if there is one already, unless
+   * `replace` is set (a key rotation).
+   */
+  importKey(alias: string, privateKeyPem: string, options?: { replace?: boolean }): Promise<void>;
+  has(alias: string): Promise<boolean>;
+  /** The SPKI PEM of the key's public half. */
+  publicKey(alias: string): Promise<string>;
+  /** Signs `data` with ECDSA P-256 and SHA-256, returning the 64-byte IEEE P1363 form. */
+  sign(alias: string, data: Uint8Array): Promise<Uint8Array>;
+  /** The private key for Node's TLS stack; a hardware store would not offer this and TLS would go through its engine. */
+  tlsPrivateKey(alias: string): Promise<KeyObject>;
+  /** Every alias in the store, sorted. */
+  aliases(): Promise<string[]>;
+}
+
+const ALIAS = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+const SUFFIX = '.key.pem';
+
+/**
+ * Opens the software key store in `directory` (created, mode 0700, on first write): one `<alias>.key.pem` file per key,
+ * mode 0600, holding encrypted PKCS#8 (PBES2 with AES-256-CBC, readable by OpenSSL with the passphrase), each written
+ * atomically. Decrypted keys are kept in memory for the life of the returned store. A wrong passphrase surfaces as
+ * JUKI_ERR_KEY_PASSPHRASE on first use of a key.
+ */
+export function openSoftwareKeyStore(directory: string, options: { passphrase: string }): KeyStore {
+  const { passphrase } = options;
+  if (passphrase.length === 0) throw new JukinetError('JUKI_ERR_KEY_PASSPHRASE', 'the passphrase is empty');
+  const cache = new Map<string, KeyObject>();
+
+  const pathOf = (alias: string): string => join(directory, `${checkAlias(alias)}${SUFFIX}`);
+
+  async function load(alias: string): Promise<KeyObject> {
+    const cached = cache.get(alias);
+    if (cached) return cached;
+    let pem: string;
+    try {
+      pem = await readFile(pathOf(alias), 'utf8');
+    } catch (error) {
+      if (isNotFound(error)) throw new JukinetError('JUKI_ERR_KEY_NOT_FOUND', quote(alias), { cause: error });
+      throw error;
+    }
+    let key: KeyObject;
+    try {
+      key = createPrivateKey({ key: pem, format: 'pem', passphrase });
+    } catch (error) {
+      throw new JukinetError('JUKI_ERR_KEY_PASSPHRASE', quote(alias), { cause: error });
+    }
+    cache.set(alias, key);
+    return key;
+  }
+
+  async function store(alias: string, key: KeyObject, replace: boolean): Promise<void> {
+    const path = pathOf(alias);
+    const pem = key.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase });
+    await mkdir(directory, { recursive: true, mode: 0o700 });
+    const temporary = join(directory, `.${alias}.${randomBytes(6).toString('hex')}.tmp`);
+    const file = await open(temporary, 'wx', 0o600);
+    try {
+      await file.writeFile(pem);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    try {
+      if (replace) {
+        await rename(temporary, path);
+      } else {
+        // link() refuses an existing name, so two writers can never both think they created the key.
+        await link(temporary, path).catch((error: unknown) => {
+          if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+            throw new JukinetError('JUKI_ERR_KEY_EXISTS', quote(alias));
+          }
+          throw error;
+        });
+      }
+    } finally {
+      await unlink(temporary).catch(() => {});
+    }
+    await syncDirectory(directory);
+    cache.set(alias, key);
+  }
+
+  return {
+    async generate(alias) {
+      if (await exists(pathOf(alias))) throw new JukinetError('JUKI_ERR_KEY_EXISTS', quote(alias));
+      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      await store(alias, privateKey, false);
+      return { publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+    },
+    async importKey(alias, privateKeyPem, importOptions) {
+      checkAlias(alias);
+      let key: KeyObject;
+      try {
+        key = createPrivateKey(privateKeyPem);
+      } catch (error) {
+        throw new JukinetError('JUKI_ERR_KEY_TYPE', `cannot read the private key for ${quote(alias)}`, {
+          cause: error,
+        });
+      }
+      if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+        throw new JukinetError('JUKI_ERR_KEY_TYPE', `${quote(alias)} is ${String(key.asymmetricKeyType)}`);
+      }
+      await store(alias, key, importOptions?.replace ?? false);
+    },
+    has(alias) {
+      return exists(pathOf(alias));
+    },
+    async publicKey(alias) {
+      return createPublicKey(await load(alias))
+        .export({ type: 'spki', format: 'pem' })
+        .toString();
+    },
+    async sign(alias, data) {
+      const signature = sign('sha256', data, { key: await load(alias), dsaEncoding: 'ieee-p1363' });
+      return new Uint8Array(signature.buffer, signature.byteOffset, signature.byteLength);
+    },
+    tlsPrivateKey(alias) {
+      return load(alias);
+    },
+    async aliases() {
+      let names: string[];
+      try {
+        names = await readdir(directory);
+      } catch (error) {
+        if (isNotFound(error)) return [];
+        throw error;
+      }
+      return names
+        .filter((name) => name.endsWith(SUFFIX))
+        .map((name) => name.slice(0, -SUFFIX.length))
+        .filter((alias) => ALIAS.test(alias))
+        .sort();
+    },
+  };
+}
+
+function checkAlias(alias: string): string {
+  if (!ALIAS.test(alias)) throw new JukinetError('JUKI_ERR_KEY_ALIAS', quote(alias));
+  return alias;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
+/** Makes a rename or link durable: the directory entry itself must reach the disk. */
+async function syncDirectory(directory: string): Promise<void> {
+  const handle = await open(directory, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
