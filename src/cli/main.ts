@@ -2,6 +2,8 @@
 
 import { Command, CommanderError } from 'commander';
 import { isJukinetError } from '../shared/errors.js';
+import { registerCodeCommands } from './code.js';
+import { registerLgCommands } from './lg.js';
 
 /** Builds the command tree; each subsystem adds its subcommands in its own module. */
 export function buildProgram(): Command {
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
     .action(() => {
       program.outputHelp();
     });
+  registerCodeCommands(program);
+  registerLgCommands(program);
   return program;
 }
 
