@@ -1,17 +1,11 @@
 // The key store (DESIGN.md §6 Keys): one interface for a node's private keys. The software store here keeps each key
 // as an encrypted PKCS#8 file; a PKCS#11 store for a real HSM (耐タンパー装置) will implement the same interface.
 
-import {
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  randomBytes,
-  sign,
-  type KeyObject,
-} from 'node:crypto';
-import { access, link, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JukinetError, quote } from '../shared/errors.js';
+import { writeFileAtomic } from './atomic-file.js';
 
 /** A node's private keys, by alias. Every key is ECDSA P-256; signatures are SHA-256 in IEEE P1363 r||s form. */
 export interface KeyStore {
@@ -70,33 +64,16 @@ export function openSoftwareKeyStore(directory: string, options: { passphrase: s
   }
 
   async function store(alias: string, key: KeyObject, replace: boolean): Promise<void> {
-    const path = pathOf(alias);
     const pem = key.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase });
-    await mkdir(directory, { recursive: true, mode: 0o700 });
-    const temporary = join(directory, `.${alias}.${randomBytes(6).toString('hex')}.tmp`);
-    const file = await open(temporary, 'wx', 0o600);
     try {
-      await file.writeFile(pem);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    try {
-      if (replace) {
-        await rename(temporary, path);
-      } else {
-        // link() refuses an existing name, so two writers can never both think they created the key.
-        await link(temporary, path).catch((error: unknown) => {
-          if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-            throw new JukinetError('JUKI_ERR_KEY_EXISTS', quote(alias));
-          }
-          throw error;
-        });
+      // exclusive: link() refuses an existing name, so two writers can never both think they created the key.
+      await writeFileAtomic(pathOf(alias), pem, { mode: 0o600, directoryMode: 0o700, exclusive: !replace });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new JukinetError('JUKI_ERR_KEY_EXISTS', quote(alias), { cause: error });
       }
-    } finally {
-      await unlink(temporary).catch(() => {});
+      throw error;
     }
-    await syncDirectory(directory);
     cache.set(alias, key);
   }
 
@@ -171,14 +148,4 @@ async function exists(path: string): Promise<boolean> {
 
 function isNotFound(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
-}
-
-/** Makes a rename or link durable: the directory entry itself must reach the disk. */
-async function syncDirectory(directory: string): Promise<void> {
-  const handle = await open(directory, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
