@@ -298,7 +298,7 @@ async function importCaSigningKey(ca: CaMaterial): Promise<webcrypto.CryptoKey> 
     }
     der = key.export({ type: 'pkcs8', format: 'der' });
   } catch (error) {
-    throw new JukinetError('JUKI_ERR_CERT_INVALID', 'the CA private key is not a P-256 PKCS#8 key', {
+    throw new JukinetError('JUKI_ERR_KEY_TYPE', 'the CA private key is not a P-256 PKCS#8 key', {
       cause: error,
     });
   }
@@ -314,7 +314,7 @@ function toP256SpkiDer(publicKeyPem: string): ArrayBuffer {
     const der = key.export({ type: 'spki', format: 'der' });
     return der.buffer.slice(der.byteOffset, der.byteOffset + der.byteLength);
   } catch (error) {
-    throw new JukinetError('JUKI_ERR_CERT_INVALID', 'the node public key is not an ECDSA P-256 key', {
+    throw new JukinetError('JUKI_ERR_KEY_TYPE', 'the node public key is not an ECDSA P-256 key', {
       cause: error,
     });
   }

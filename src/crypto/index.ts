@@ -1,0 +1,26 @@
+// The crypto layer's public API: the network CA and node certificates, canonical JSON and its signatures, key stores,
+// and the CA kept in a directory. Test helpers live in ./testing/ and are imported from there directly.
+
+export {
+  RevocationReason,
+  certificateFingerprint,
+  createCrl,
+  createRootCa,
+  generateNodeKeyPair,
+  issueNodeCertificate,
+  readNodeIdentity,
+  type CaMaterial,
+  type NodeIdentity,
+  type RevokedCertificate,
+} from './ca.js';
+export { canonicalJson } from './canonical-json.js';
+export { openSoftwareKeyStore, type KeyStore } from './key-store.js';
+export {
+  initPkiDirectory,
+  openPkiDirectory,
+  pkiPaths,
+  type IssuedCertificate,
+  type PkiDirectory,
+  type PkiPaths,
+} from './pki-directory.js';
+export { signCanonical, verifyCanonical } from './signature.js';
