@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { isJukinetError } from '../shared/errors.js';
 import { registerCodeCommands } from './code.js';
 import { registerLgCommands } from './lg.js';
+import { registerPkiCommands } from './pki.js';
 
 /** Builds the command tree; each subsystem adds its subcommands in its own module. */
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     });
   registerCodeCommands(program);
   registerLgCommands(program);
+  registerPkiCommands(program);
   return program;
 }
 
