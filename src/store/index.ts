@@ -1,0 +1,20 @@
+// The store layer's public surface: open a store, its typed schema, migrations, and engine-neutral error checks.
+
+export { StoreEngine, type OpenStoreOptions, type Store, type StoreLogger } from './store.js';
+export { openStore, parseStoreLocation, type StoreLocation } from './open-store.js';
+export { SQLITE_MEMORY } from './sqlite-store.js';
+export {
+  fromIsoTimestamp,
+  toIsoTimestamp,
+  type Database,
+  type InboxChannelTable,
+  type InboxPendingTable,
+  type InboxTable,
+  type IsoTimestamp,
+  type MetaTable,
+  type OutboxChannelTable,
+  type OutboxTable,
+  type SecurityEventTable,
+} from './schema.js';
+export { MIGRATIONS, migrateToLatest, type MigrationOutcome } from './migrations/migrate.js';
+export { isUniqueViolation } from './unique-violation.js';

@@ -1,0 +1,50 @@
+// The one migration set for both engines, applied with Kysely's Migrator from a static in-code list (no files read at
+// run time). A migration is named NNNN_what and never changes once released; a new change is a new migration.
+
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import { JukinetError, quote } from '../../shared/errors.js';
+import type { StoreLogger } from '../store.js';
+import { foundation } from './0001-foundation.js';
+
+/** Every migration, in order. Add a new one at the end and add its tables to `Database` in ../schema.ts. */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001_foundation': foundation,
+};
+
+/** What `migrateToLatest()` did: the names of the migrations it applied now, in order (empty when up to date). */
+export interface MigrationOutcome {
+  readonly applied: readonly string[];
+}
+
+/**
+ * Brings a database up to the latest migration. Each run is one transaction on both engines (PostgreSQL and SQLite
+ * both have transactional DDL), so a failure leaves the database as it was and throws JUKI_ERR_STORE_MIGRATION naming
+ * the migration that failed. `migrations` replaces the built-in set (for tests).
+ */
+export async function migrateToLatest<DB>(
+  db: Kysely<DB>,
+  options: { readonly migrations?: Readonly<Record<string, Migration>>; readonly logger?: StoreLogger } = {},
+): Promise<MigrationOutcome> {
+  const migrations = options.migrations ?? MIGRATIONS;
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve({ ...migrations }) },
+    migrationTableName: 'schema_migration',
+    migrationLockTableName: 'schema_migration_lock',
+  });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results.find((result) => result.status === 'Error')?.migrationName;
+    const reason = error instanceof Error ? error.message : JSON.stringify(error);
+    throw new JukinetError(
+      'JUKI_ERR_STORE_MIGRATION',
+      failed === undefined ? reason : `${quote(failed)}: ${reason}`,
+      { cause: error },
+    );
+  }
+  const applied = results
+    .filter((result) => result.status === 'Success')
+    .map((result) => result.migrationName);
+  if (applied.length > 0) options.logger?.info({ applied }, 'Applied database migrations');
+  return { applied };
+}

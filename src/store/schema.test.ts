@@ -1,0 +1,185 @@
+// The `Database` types match the tables on every engine: each table takes a row and gives back the same row, and
+// the keys and unique constraints the message layer relies on are enforced.
+
+import type { Insertable, Selectable } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { describeEachEngine } from '../../test/support/engines.js';
+import {
+  fromIsoTimestamp,
+  isUniqueViolation,
+  toIsoTimestamp,
+  type Database,
+  type OutboxTable,
+  type SecurityEventTable,
+} from './index.js';
+
+const AT = '2024-04-01T09:30:00.000Z';
+
+describeEachEngine('Database schema', ({ openFresh }) => {
+  it('every table takes a row of its type and gives the same row back', async () => {
+    const store = await openFresh();
+    const rows: { [T in Exclude<keyof Database, 'security_event'>]: Insertable<Database[T]> } = {
+      outbox_channel: { peer: 'pref-13', next_seq: 3 },
+      outbox: {
+        id: '01890a5d-ac96-774b-bcce-b302099a8057',
+        peer: 'pref-13',
+        seq: 2,
+        type: 'identity.changed',
+        envelope: '{"signed":true}',
+        created_at: AT,
+        attempts: 1,
+        next_attempt_at: AT,
+        last_error: 'Peer cannot be reached',
+        delivered_at: null,
+      },
+      inbox_channel: { from_node: 'national', last_seq: 9 },
+      inbox: { from_node: 'national', id: 'm-9', seq: 9, type: 'code.assigned', received_at: AT },
+      inbox_pending: { from_node: 'national', seq: 11, id: 'm-11', envelope: '{}', received_at: AT },
+      meta: { key: 'owner', value: 'muni-131059' },
+    };
+    for (const [table, row] of Object.entries(rows)) {
+      await store.db
+        .insertInto(table as keyof typeof rows)
+        .values(row)
+        .execute();
+      expect(
+        await store.db
+          .selectFrom(table as keyof typeof rows)
+          .selectAll()
+          .execute(),
+      ).toEqual([row]);
+    }
+  });
+
+  it('outbox.attempts defaults to 0 and its optional columns to null', async () => {
+    const store = await openFresh();
+    await store.db
+      .insertInto('outbox')
+      .values({ id: 'm-1', peer: 'national', seq: 1, type: 't', envelope: '{}', created_at: AT })
+      .execute();
+    const row: Selectable<OutboxTable> = await store.db
+      .selectFrom('outbox')
+      .selectAll()
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ attempts: 0, next_attempt_at: null, last_error: null, delivered_at: null });
+  });
+
+  it('security_event numbers its rows itself, in order', async () => {
+    const store = await openFresh();
+    for (const kind of ['peer.refused', 'signature.invalid']) {
+      await store.db
+        .insertInto('security_event')
+        .values({ at: AT, kind, peer: null, detail: JSON.stringify({ kind }) })
+        .execute();
+    }
+    const rows: Selectable<SecurityEventTable>[] = await store.db
+      .selectFrom('security_event')
+      .selectAll()
+      .orderBy('id')
+      .execute();
+    expect(rows.map((row) => [row.id, row.kind])).toEqual([
+      [1, 'peer.refused'],
+      [2, 'signature.invalid'],
+    ]);
+  });
+
+  it('counts come back as numbers on both engines', async () => {
+    const store = await openFresh();
+    await store.db
+      .insertInto('meta')
+      .values([
+        { key: 'a', value: '1' },
+        { key: 'b', value: '2' },
+      ])
+      .execute();
+    const { count } = await store.db
+      .selectFrom('meta')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
+    expect(count).toBe(2);
+  });
+
+  it('rejects a second inbox row with the same (from_node, id), and isUniqueViolation() recognises it', async () => {
+    const store = await openFresh();
+    const row = { from_node: 'national', id: 'm-1', seq: 1, type: 't', received_at: AT };
+    await store.db.insertInto('inbox').values(row).execute();
+    const error: unknown = await store.db
+      .insertInto('inbox')
+      .values({ ...row, seq: 2 })
+      .execute()
+      .catch((caught: unknown) => caught);
+    expect(isUniqueViolation(error)).toBe(true);
+  });
+
+  it('rejects a second message at the same sequence number, in the inbox and in the outbox', async () => {
+    const store = await openFresh();
+    await store.db
+      .insertInto('inbox')
+      .values({ from_node: 'national', id: 'm-1', seq: 1, type: 't', received_at: AT })
+      .execute();
+    const inboxError: unknown = await store.db
+      .insertInto('inbox')
+      .values({ from_node: 'national', id: 'm-2', seq: 1, type: 't', received_at: AT })
+      .execute()
+      .catch((caught: unknown) => caught);
+    expect(isUniqueViolation(inboxError)).toBe(true);
+
+    const message = { peer: 'pref-13', seq: 1, type: 't', envelope: '{}', created_at: AT };
+    await store.db
+      .insertInto('outbox')
+      .values({ id: 'o-1', ...message })
+      .execute();
+    const outboxError: unknown = await store.db
+      .insertInto('outbox')
+      .values({ id: 'o-2', ...message })
+      .execute()
+      .catch((caught: unknown) => caught);
+    expect(isUniqueViolation(outboxError)).toBe(true);
+  });
+
+  it('rejects a missing primary key and a NOT NULL column left null, which are not unique violations', async () => {
+    const store = await openFresh();
+    const error: unknown = await store.db
+      .insertInto('meta')
+      .values({ key: null as unknown as string, value: 'x' })
+      .execute()
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Error);
+    expect(isUniqueViolation(error)).toBe(false);
+  });
+
+  it('rejects a value of the wrong type in an integer column', async () => {
+    const store = await openFresh();
+    await expect(
+      store.db
+        .insertInto('inbox_channel')
+        .values({ from_node: 'national', last_seq: 'seven' as unknown as number })
+        .execute(),
+    ).rejects.toThrow();
+  });
+});
+
+describe('isUniqueViolation()', () => {
+  it('is false for anything that is not a constraint error object', () => {
+    for (const value of [
+      undefined,
+      null,
+      'SQLITE_CONSTRAINT_UNIQUE',
+      23505,
+      new Error('x'),
+      { code: '23503' },
+    ]) {
+      expect(isUniqueViolation(value)).toBe(false);
+    }
+  });
+});
+
+describe('toIsoTimestamp()', () => {
+  it('writes UTC ISO-8601 text whose order is time order, and fromIsoTimestamp() reads it back', () => {
+    const earlier = new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 6));
+    const later = new Date(Date.UTC(2024, 10, 2, 3, 4, 5, 6));
+    expect(toIsoTimestamp(earlier)).toBe('2024-01-02T03:04:05.006Z');
+    expect(toIsoTimestamp(earlier) < toIsoTimestamp(later)).toBe(true);
+    expect(fromIsoTimestamp(toIsoTimestamp(later))).toEqual(later);
+  });
+});

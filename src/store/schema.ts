@@ -1,0 +1,90 @@
+// The typed shape of every table the migrations create (src/store/migrations/). Kysely checks queries against it.
+// Timestamps are ISO-8601 UTC text (`2024-04-01T09:30:00.000Z`): sortable as text and identical on both engines.
+
+import type { Generated } from 'kysely';
+
+/** An ISO-8601 UTC timestamp as produced by `toIsoTimestamp()` (`Date#toISOString()`), e.g. `2024-04-01T09:30:00.000Z`. */
+export type IsoTimestamp = string;
+
+/** The next sequence number the outbox will give a message to each peer. */
+export interface OutboxChannelTable {
+  peer: string;
+  next_seq: number;
+}
+
+/** A signed message waiting for (or done with) delivery to a peer, committed with the change that caused it. */
+export interface OutboxTable {
+  /** UUIDv7 of the message. */
+  id: string;
+  peer: string;
+  seq: number;
+  type: string;
+  /** The signed envelope as JSON text. */
+  envelope: string;
+  created_at: IsoTimestamp;
+  attempts: Generated<number>;
+  next_attempt_at: IsoTimestamp | null;
+  last_error: string | null;
+  delivered_at: IsoTimestamp | null;
+}
+
+/** The last sequence number applied from each sender. */
+export interface InboxChannelTable {
+  from_node: string;
+  last_seq: number;
+}
+
+/** Messages applied from each sender: the exactly-once record. */
+export interface InboxTable {
+  from_node: string;
+  id: string;
+  seq: number;
+  type: string;
+  received_at: IsoTimestamp;
+}
+
+/** Messages received ahead of a gap in the sender's sequence, held until the gap closes. */
+export interface InboxPendingTable {
+  from_node: string;
+  seq: number;
+  id: string;
+  envelope: string;
+  received_at: IsoTimestamp;
+}
+
+/** Security-relevant events (refused peers, bad signatures, …), in order of insertion. */
+export interface SecurityEventTable {
+  id: Generated<number>;
+  at: IsoTimestamp;
+  kind: string;
+  peer: string | null;
+  /** JSON text. */
+  detail: string;
+}
+
+/** Node-level settings, e.g. which node owns this database. */
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+/** Every table of a Jukinet database. Each migration that adds a table adds it here. */
+export interface Database {
+  outbox_channel: OutboxChannelTable;
+  outbox: OutboxTable;
+  inbox_channel: InboxChannelTable;
+  inbox: InboxTable;
+  inbox_pending: InboxPendingTable;
+  security_event: SecurityEventTable;
+  meta: MetaTable;
+}
+
+/** The stored form of a moment: ISO-8601 UTC text, so that text order is time order on both engines. */
+export function toIsoTimestamp(at: Date): IsoTimestamp {
+  return at.toISOString();
+}
+
+/** Reads a stored timestamp back as a Date. */
+export function fromIsoTimestamp(text: IsoTimestamp): Date {
+  return new Date(text);
+}
