@@ -1,9 +1,11 @@
 // Every inter-node message type Jukinet defines, one file each; add a new type here and in docs/protocol/.
 
 import type { MessageDefinition } from '../message-types.js';
+import { identityChanged } from './identity-changed.js';
 import { nodePing } from './node-ping.js';
 
+export { identityChanged } from './identity-changed.js';
 export { nodePing } from './node-ping.js';
 
 /** All defined message types, for `createMessageRegistry(ALL_MESSAGES)`. */
-export const ALL_MESSAGES: readonly MessageDefinition[] = [nodePing];
+export const ALL_MESSAGES: readonly MessageDefinition[] = [nodePing, identityChanged];
