@@ -114,13 +114,16 @@ export function createNetworkServer(options: NetworkServerOptions): NetworkServe
   }
 
   server.on('tlsClientError', (error: Error & { code?: string }, socket: TLSSocket) => {
+    // Node checks the client certificate after the handshake and destroys the socket on failure, so the error here
+    // is often only a reset; the verification result itself is on the socket (CERT_HAS_EXPIRED, CERT_REVOKED, …).
+    const verification = socket.authorizationError as unknown as string | Error | null | undefined;
+    const reason =
+      verification instanceof Error
+        ? ((verification as { code?: string }).code ?? verification.message)
+        : (verification ?? error.code ?? 'TLS_ERROR');
     report({
       kind: SecurityEventKind.handshakeRefused,
-      detail: {
-        reason: error.code ?? 'TLS_ERROR',
-        message: error.message,
-        remoteAddress: socket.remoteAddress,
-      },
+      detail: { reason, message: error.message.trim(), remoteAddress: socket.remoteAddress },
     });
   });
 

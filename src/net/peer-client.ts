@@ -41,6 +41,11 @@ export interface PeerClient {
 }
 
 export const DEFAULT_PEER_TIMEOUT_MS = 10_000;
+
+/** The peer provably did not process the request (RST_STREAM REFUSED_STREAM, RFC 9113 §8.7): safe to send again. */
+class RequestNotProcessed extends Error {
+  override readonly name = 'RequestNotProcessed';
+}
 const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 /** Creates a client for one peer; it connects on the first request and reconnects whenever the session has died. */
@@ -181,7 +186,14 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
         settled = true;
         const text = Buffer.concat(chunks, size).toString('utf8');
         if (status === 0) {
-          reject(unreachable(sessionErrors.get(current) ?? new Error('stream ended without an answer')));
+          reject(
+            unreachable(
+              sessionErrors.get(current) ??
+                new Error(
+                  'the connection closed before an answer (the peer may have refused our certificate)',
+                ),
+            ),
+          );
         } else if (status >= 200 && status < 300) {
           try {
             resolve(text === '' ? undefined : (JSON.parse(text) as unknown));
@@ -198,7 +210,14 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
           reject(errorFromAnswer(expectedNodeId, status, text));
         }
       });
-      stream.on('error', (error) => fail(unreachable(sessionErrors.get(current) ?? error)));
+      stream.on('error', (error) => {
+        if (status === 0 && stream.rstCode === constants.NGHTTP2_REFUSED_STREAM && !settled) {
+          settled = true;
+          reject(new RequestNotProcessed('refused stream', { cause: error }));
+          return;
+        }
+        fail(unreachable(sessionErrors.get(current) ?? error));
+      });
       stream.on('close', () => {
         if (!settled)
           fail(
@@ -221,8 +240,9 @@ export function createPeerClient(options: PeerClientOptions): PeerClient {
     try {
       return await send(current, method, path, payload, onStream);
     } catch (error) {
-      // current.request() throws before anything is sent when the session closed under us (the peer restarted or sent
-      // GOAWAY): safe to retry once on a new connection.
+      // Retried once on a new connection only when the peer cannot have processed the request: current.request()
+      // threw because the session closed under us (the peer restarted or sent GOAWAY), or the peer refused the stream
+      // while closing the session (it does so after updateTls()).
       if (error instanceof JukinetError) throw error;
       logger.debug({ err: error }, 'Session unusable; reconnecting');
       if (session === current) session = undefined;
