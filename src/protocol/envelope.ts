@@ -146,5 +146,7 @@ export function createUnsignedEnvelope<B>(options: CreateEnvelopeOptions<B>): Un
  * The body of a relayed message: the originator's complete signed envelope, unchanged, so the final receiver can
  * verify the originator's signature and not merely the relay's (docs/protocol/envelope.md, "Relaying").
  */
-export const relayBodySchema = z.object({ original: envelopeSchema });
-export type RelayBody = { readonly original: Envelope };
+export const relayBodySchema = z.strictObject({ original: envelopeSchema });
+export interface RelayBody {
+  readonly original: Envelope;
+}

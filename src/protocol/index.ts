@@ -21,5 +21,5 @@ export {
   type MessageDefinition,
   type MessageRegistry,
 } from './message-types.js';
-export { ALL_MESSAGES, identityChanged, nodePing } from './messages/index.js';
+export { ALL_MESSAGES, identityChanged, nodePing, nodeRelay } from './messages/index.js';
 export { describeIssues } from './zod-issues.js';

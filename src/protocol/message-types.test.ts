@@ -81,8 +81,28 @@ describe('MessageRegistry', () => {
     expect(() => registry.parseBody('node.ping', null)).toThrow(/"node\.ping": body: /);
   });
 
-  it('drops unknown body fields so that an older receiver accepts a newer sender', () => {
-    expect(registry.parseBody('node.ping', { note: 'x', addedLater: true })).toEqual({ note: 'x' });
+  it('refuses body fields the type does not define, so nothing unsigned-for is taken as understood', () => {
+    expect(() => registry.parseBody('node.ping', { note: 'x', addedLater: true })).toThrow(
+      /body: Unrecognized key: "addedLater"/,
+    );
+  });
+
+  it('parses a node.relay body holding the originator envelope, and refuses a broken one naming the inner field', () => {
+    const original = {
+      v: 1,
+      id: '0196a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b',
+      type: 'identity.changed',
+      from: 'muni-131059',
+      to: 'pref-13',
+      at: '2025-04-01T00:00:00.000Z',
+      seq: 42,
+      body: { change: {} },
+      sig: 'c2lnbmF0dXJl',
+    };
+    expect(registry.parseBody('node.relay', { original })).toEqual({ original });
+    expect(() => registry.parseBody('node.relay', { original: { ...original, seq: 0 } })).toThrow(
+      /"node\.relay": body\.original\.seq: must be a positive integer/,
+    );
   });
 
   it('treats registering a type twice as a bug', () => {

@@ -3,9 +3,11 @@
 import type { MessageDefinition } from '../message-types.js';
 import { identityChanged } from './identity-changed.js';
 import { nodePing } from './node-ping.js';
+import { nodeRelay } from './node-relay.js';
 
 export { identityChanged } from './identity-changed.js';
 export { nodePing } from './node-ping.js';
+export { nodeRelay } from './node-relay.js';
 
 /** All defined message types, for `createMessageRegistry(ALL_MESSAGES)`. */
-export const ALL_MESSAGES: readonly MessageDefinition[] = [nodePing, identityChanged];
+export const ALL_MESSAGES: readonly MessageDefinition[] = [nodePing, nodeRelay, identityChanged];

@@ -7,7 +7,7 @@ import { defineMessage } from '../message-types.js';
 export const nodePing = defineMessage({
   type: 'node.ping',
   version: 1,
-  body: z.object({
+  body: z.strictObject({
     note: z.string().max(200, { error: 'must be at most 200 characters' }).optional(),
   }),
   description: 'Link check between two nodes; the receiver applies nothing and answers that it received it',
