@@ -10,7 +10,7 @@ import {
 } from '../protocol/index.js';
 import { JukinetError } from '../shared/errors.js';
 import type { Store } from '../store/index.js';
-import { signEnvelope } from './testing/sign-envelope.js';
+import { signEnvelope } from './envelope-signing.js';
 import { receiveEnvelopes, type Ack, type InboxSecurityEvent, type ReceiveOptions } from './inbox.js';
 import { createAppliedLog, readAppliedLog, recordingApply } from './testing/delivery-log.js';
 
@@ -39,7 +39,7 @@ function envelope(
     seq,
     body: options?.body ?? { note: `message ${seq}` },
   });
-  return { ...unsigned, sig: signEnvelope(unsigned, options?.key ?? sender.privateKeyPem) };
+  return signEnvelope(unsigned, options?.key ?? sender.privateKeyPem);
 }
 
 async function receive(

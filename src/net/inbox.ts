@@ -4,11 +4,11 @@
 import type { Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { NodeId } from '../domain/node-id.js';
-import { verifyCanonical } from '../crypto/index.js';
-import { parseEnvelope, signingInput, type Envelope, type MessageRegistry } from '../protocol/index.js';
+import { parseEnvelope, type Envelope, type MessageRegistry } from '../protocol/index.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { JukinetError, isJukinetError, quote, type ErrorCode } from '../shared/errors.js';
 import { isUniqueViolation, type Database, type Store } from '../store/index.js';
+import { verifyEnvelopeSignature } from './envelope-signing.js';
 
 /** What the receiver did with an envelope; the sender counts applied, duplicate and held as delivered. */
 export const AckStatus = {
@@ -144,9 +144,7 @@ async function receiveOne(store: Store, raw: unknown, options: ReceiveOptions): 
 async function checkSignature(envelope: Envelope, options: ReceiveOptions): Promise<string | undefined> {
   const certificate = await options.senderCertificate(envelope.from);
   if (certificate === undefined) return `no certificate known for ${quote(envelope.from)}`;
-  return verifyCanonical(signingInput(envelope), envelope.sig, certificate)
-    ? undefined
-    : 'signature does not verify';
+  return verifyEnvelopeSignature(envelope, certificate) ? undefined : 'signature does not verify';
 }
 
 /**

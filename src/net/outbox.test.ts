@@ -5,7 +5,7 @@ import { verifyCanonical } from '../crypto/signature.js';
 import type { NodeId } from '../domain/node-id.js';
 import { parseEnvelope, signingInput, type UnsignedEnvelope } from '../protocol/index.js';
 import { createFixedClock } from '../shared/clock.js';
-import { signEnvelope } from './testing/sign-envelope.js';
+import { signEnvelope } from './envelope-signing.js';
 import { enqueueMessage } from './outbox.js';
 
 const MUNICIPALITY = 'muni-131059' as NodeId;
@@ -18,7 +18,7 @@ let sign: (unsigned: UnsignedEnvelope) => string;
 beforeAll(async () => {
   const pki = await createTestPki();
   sender = await pki.issue(MUNICIPALITY);
-  sign = (unsigned) => signEnvelope(unsigned, sender.privateKeyPem);
+  sign = (unsigned) => signEnvelope(unsigned, sender.privateKeyPem).sig;
 });
 
 describeEachEngine('enqueueMessage()', ({ openFresh }) => {

@@ -7,7 +7,7 @@ import { createTestPki } from '../../src/crypto/testing/test-pki.js';
 import { residentCodeCheckDigit } from '../../src/domain/resident-code.js';
 import type { NodeId } from '../../src/domain/node-id.js';
 import { createDispatcher } from '../../src/net/dispatcher.js';
-import { signEnvelope } from '../../src/net/testing/sign-envelope.js';
+import { signEnvelope } from '../../src/net/envelope-signing.js';
 import { messagesRoute } from '../../src/net/messaging.js';
 import { createNetworkServer, type NetworkServer } from '../../src/net/network-server.js';
 import { enqueueMessage } from '../../src/net/outbox.js';
@@ -124,7 +124,7 @@ describeEachEngine('exactly-once delivery across a receiver restart', ({ engine,
               to: RECEIVER,
               type: identityChanged.type,
               body: identityChange(index),
-              sign: (unsigned) => signEnvelope(unsigned, municipality.privateKeyPem),
+              sign: (unsigned) => signEnvelope(unsigned, municipality.privateKeyPem).sig,
             });
             batch.push(envelope.id);
           }
