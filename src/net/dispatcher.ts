@@ -47,6 +47,8 @@ export interface PeerDeliveryStats {
   readonly queued: number;
   /** Messages acknowledged since start(). */
   readonly delivered: number;
+  /** Of those, how many the receiver had already applied (a retry after a lost ack). */
+  readonly duplicates: number;
   /** Consecutive failed attempts; 0 after a success. */
   readonly attempts: number;
   /** Failed attempts since start(). */
@@ -61,7 +63,10 @@ export interface Dispatcher {
   start(): void;
   /** Stops every loop, waiting for requests in flight to finish (their acks are recorded). */
   stop(): Promise<void>;
-  /** Wakes the loop of `peer` (of every peer when omitted): call after committing an enqueue. Never cuts a backoff short. */
+  /**
+   * Wakes the loop of `peer` (of every peer when omitted): call after committing an enqueue. Never cuts a backoff
+   * short; ignored before start(), which finds every waiting message itself.
+   */
   kick(peer?: NodeId): void;
   /** Resolves when no undelivered message remains (for `peer`, or at all); rejects when the dispatcher stops first. */
   drained(peer?: NodeId): Promise<void>;
@@ -131,6 +136,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       stats: {
         queued: 0,
         delivered: 0,
+        duplicates: 0,
         attempts: 0,
         retries: 0,
         lastError: null,
@@ -289,6 +295,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         refusal = `${ack.error?.code ?? 'JUKI_ERR_PEER_ERROR'}: ${ack.error?.message ?? 'refused'}`;
         break;
       }
+      if (ack.status === 'duplicate') loop.stats.duplicates += 1;
       delivered.push(row);
     }
     try {

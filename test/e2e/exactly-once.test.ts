@@ -191,7 +191,7 @@ describeEachEngine('exactly-once delivery across a receiver restart', ({ engine,
       console.info(
         `[exactly-once ${engine}] ${TOTAL} messages in ${Math.round(performance.now() - started)} ms; ` +
           `receiver down ${Math.round(downMs)} ms after ${STOP_AFTER_APPLIED}+ applied; ` +
-          `retries while down ${retriesWhileDown}, retries in all ${stats?.retries}; delivered acks ${stats?.delivered}`,
+          `retries while down ${retriesWhileDown}, retries in all ${stats?.retries}; delivered acks ${stats?.delivered} of which duplicates ${stats?.duplicates}`,
       );
     } finally {
       await dispatcher.stop();
