@@ -1,6 +1,7 @@
 // The network port: an HTTP/2 server over TLS 1.3 that accepts only peers with a valid node certificate from our CA,
 // takes their identity from that certificate, checks each route's rule, and answers JSON (docs/protocol/envelope.md).
 
+import { constants as cryptoConstants } from 'node:crypto';
 import {
   constants,
   createSecureServer,
@@ -9,7 +10,7 @@ import {
   type ServerHttp2Stream,
 } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import type { SecureContextOptions, TLSSocket } from 'node:tls';
 import { pino, type Logger } from 'pino';
 import { JukinetError, quote } from '../shared/errors.js';
 import { err, ok, type Result } from '../shared/result.js';
@@ -95,7 +96,7 @@ export function createNetworkServer(options: NetworkServerOptions): NetworkServe
   let port: number | undefined;
 
   const server = createSecureServer({
-    ...secureContextOptions(material),
+    ...serverContextOptions(material),
     requestCert: true,
     rejectUnauthorized: true,
     allowHTTP1: false,
@@ -288,7 +289,7 @@ export function createNetworkServer(options: NetworkServerOptions): NetworkServe
     },
     updateTls(update) {
       material = { ...material, ...update, nodeId: material.nodeId };
-      server.setSecureContext(secureContextOptions(material));
+      server.setSecureContext(serverContextOptions(material));
       for (const session of sessions) session.close();
       logger.info({ fields: Object.keys(update) }, 'TLS material updated; open sessions closed');
     },
@@ -296,6 +297,14 @@ export function createNetworkServer(options: NetworkServerOptions): NetworkServe
       return port;
     },
   };
+}
+
+/**
+ * The server's secure context. No session tickets: a resumed TLS session skips the certificate and CRL checks, and
+ * Node keeps its ticket keys across setSecureContext(), so a revoked peer could otherwise resume (0003-transport.md).
+ */
+function serverContextOptions(material: NodeTlsMaterial): SecureContextOptions {
+  return { ...secureContextOptions(material), secureOptions: cryptoConstants.SSL_OP_NO_TICKET };
 }
 
 function compileRoutes(routes: readonly NetworkRoute[]): CompiledRoute[] {

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JukinetError } from '../../src/shared/errors.js';
 import { createTestPki, type TestNode, type TestPki } from '../../src/crypto/testing/test-pki.js';
@@ -309,6 +310,36 @@ describe('the network port refuses', () => {
       },
     });
     expect(seen.some((request) => request.peer.nodeId === 'agency-mhlw')).toBe(false);
+  });
+
+  it('to resume a TLS session, so that every connection is checked against the current CRL', async () => {
+    const handshake = (session?: Buffer): Promise<{ resumed: boolean; session: Buffer | undefined }> =>
+      new Promise((resolve, reject) => {
+        let ticket: Buffer | undefined;
+        const socket = tlsConnect({
+          host: '127.0.0.1',
+          port,
+          ca: pki.ca.certificatePem,
+          cert: municipality.certificatePem,
+          key: municipality.privateKeyPem,
+          ALPNProtocols: ['h2'],
+          checkServerIdentity: () => undefined,
+          ...(session === undefined ? {} : { session }),
+        });
+        socket.on('session', (received: Buffer) => (ticket = received));
+        socket.on('error', reject);
+        socket.on('secureConnect', () => {
+          // TLS 1.3 tickets arrive after the handshake: wait for the server's first HTTP/2 frame before looking.
+          socket.once('data', () => {
+            resolve({ resumed: socket.isSessionReused(), session: ticket });
+            socket.destroy();
+          });
+        });
+      });
+    const first = await handshake();
+    expect(first.resumed).toBe(false);
+    const second = await handshake(first.session);
+    expect(second.resumed).toBe(false);
   });
 
   it('TLS 1.2, even with a good certificate', async () => {
