@@ -146,7 +146,12 @@ export function createUnsignedEnvelope<B>(options: CreateEnvelopeOptions<B>): Un
  * The body of a relayed message: the originator's complete signed envelope, unchanged, so the final receiver can
  * verify the originator's signature and not merely the relay's (docs/protocol/envelope.md, "Relaying").
  */
-export const relayBodySchema = z.strictObject({ original: envelopeSchema });
+export const relayBodySchema = z.strictObject({
+  original: envelopeSchema.refine((original) => original.type !== 'node.relay', {
+    error: 'must not itself be a relay',
+    path: ['type'],
+  }),
+});
 export interface RelayBody {
   readonly original: Envelope;
 }

@@ -103,6 +103,9 @@ describe('MessageRegistry', () => {
     expect(() => registry.parseBody('node.relay', { original: { ...original, seq: 0 } })).toThrow(
       /"node\.relay": body\.original\.seq: must be a positive integer/,
     );
+    expect(() => registry.parseBody('node.relay', { original: { ...original, type: 'node.relay' } })).toThrow(
+      /body\.original\.type: must not itself be a relay/,
+    );
   });
 
   it('treats registering a type twice as a bug', () => {
