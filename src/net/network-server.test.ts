@@ -1,3 +1,4 @@
+import { connect } from 'node:http2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JukinetError, isJukinetError } from '../shared/errors.js';
 import type { NodeId } from '../domain/node-id.js';
@@ -206,6 +207,25 @@ describe('createNetworkServer() refusals at the edge', () => {
       expect(await client.request('POST', '/v1/echo', { text: 'fits' })).toMatchObject({
         received: { text: 'fits' },
       });
+      // Without a content-length the server counts as the body arrives, and still answers 413.
+      const session = connect(`https://127.0.0.1:${port}`, {
+        ca: pki.ca.certificatePem,
+        cert: municipality.certificatePem,
+        key: municipality.privateKeyPem,
+        checkServerIdentity: () => undefined,
+      });
+      try {
+        const stream = session.request({ ':method': 'POST', ':path': '/v1/echo' });
+        const status = new Promise<number>((resolve) => {
+          stream.on('response', (headers) => resolve(Number(headers[':status'])));
+        });
+        stream.on('error', () => undefined);
+        stream.write('"' + 'x'.repeat(800));
+        stream.write('x'.repeat(800));
+        expect(await status).toBe(413);
+      } finally {
+        session.destroy();
+      }
     } finally {
       await client.close();
       await small.close();

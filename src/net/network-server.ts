@@ -373,11 +373,28 @@ async function readJsonBody(
   if (declared > maxBodyBytes) return tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of stream) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > maxBodyBytes) return tooLarge();
-    chunks.push(buffer);
+  // Events rather than for-await: leaving a for-await loop early destroys the stream, and the 413 could not be sent.
+  const outcome = await new Promise<'complete' | 'too-large' | 'aborted'>((resolve) => {
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > maxBodyBytes) {
+        stream.off('data', onData);
+        stream.pause();
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    };
+    stream.on('data', onData);
+    stream.once('end', () => resolve('complete'));
+    stream.once('close', () => resolve('aborted'));
+  });
+  if (outcome === 'too-large') return tooLarge();
+  if (outcome === 'aborted') {
+    return err({
+      status: 400,
+      error: new JukinetError('JUKI_ERR_REQUEST_INVALID', 'request aborted by the peer'),
+    });
   }
   if (size === 0) return ok(undefined);
   try {
