@@ -1,7 +1,8 @@
 // The network's certificate authority (DESIGN.md §3 Identity): the root CA, node certificates naming a node id and
 // role, CRLs, and reading a node's identity back from its certificate. ECDSA P-256 throughout (docs/decisions/0002-pki.md).
 
-import './reflect-metadata.js';
+// tsyringe, which @peculiar/x509 uses, needs the Reflect metadata API loaded before it.
+import 'reflect-metadata';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { JukinetError, quote } from '../shared/errors.js';

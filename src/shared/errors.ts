@@ -166,7 +166,8 @@ export const ERRORS = {
   JUKI_ERR_KEY_ALIAS: {
     origin: 'crypto',
     category: 'validation',
-    message: 'Key alias must be lowercase letters, digits, dots, dashes and underscores, starting with a letter or digit',
+    message:
+      'Key alias must be lowercase letters, digits, dots, dashes and underscores, starting with a letter or digit',
   },
 
   // store: databases and migrations
