@@ -1,8 +1,8 @@
-// Durable file writes for keys, certificates and the CA's records: a reader sees the old file or the new one,
-// never half of either, and a crash after the call returns cannot lose the write.
+// Files for keys, certificates and the CA's records: durable atomic writes (a reader sees the old file or the new one,
+// never half of either, and a crash after the call returns cannot lose the write), and existence checks.
 
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { access, link, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -42,4 +42,20 @@ async function syncDirectory(directory: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/** True when `path` exists; false only when it is missing (other errors, such as EACCES, are thrown). */
+export async function fileExists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
+
+/** True for the error a file operation raises when its path does not exist. */
+export function isNotFound(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }

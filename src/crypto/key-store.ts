@@ -2,10 +2,10 @@
 // as an encrypted PKCS#8 file; a PKCS#11 store for a real HSM (耐タンパー装置) will implement the same interface.
 
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { access, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JukinetError, quote } from '../shared/errors.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { fileExists, isNotFound, writeFileAtomic } from './atomic-file.js';
 
 /** A node's private keys, by alias. Every key is ECDSA P-256; signatures are SHA-256 in IEEE P1363 r||s form. */
 export interface KeyStore {
@@ -79,7 +79,7 @@ export function openSoftwareKeyStore(directory: string, options: { passphrase: s
 
   return {
     async generate(alias) {
-      if (await exists(pathOf(alias))) throw new JukinetError('JUKI_ERR_KEY_EXISTS', quote(alias));
+      if (await fileExists(pathOf(alias))) throw new JukinetError('JUKI_ERR_KEY_EXISTS', quote(alias));
       const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
       await store(alias, privateKey, false);
       return { publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
@@ -100,7 +100,7 @@ export function openSoftwareKeyStore(directory: string, options: { passphrase: s
       await store(alias, key, importOptions?.replace ?? false);
     },
     has(alias) {
-      return exists(pathOf(alias));
+      return fileExists(pathOf(alias));
     },
     async publicKey(alias) {
       return createPublicKey(await load(alias))
@@ -134,18 +134,4 @@ export function openSoftwareKeyStore(directory: string, options: { passphrase: s
 function checkAlias(alias: string): string {
   if (!ALIAS.test(alias)) throw new JukinetError('JUKI_ERR_KEY_ALIAS', quote(alias));
   return alias;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw error;
-  }
-}
-
-function isNotFound(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }

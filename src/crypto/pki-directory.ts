@@ -2,12 +2,12 @@
 // of every certificate issued, the CRL, and each node's certificate and encrypted key. Layout in docs/decisions/0002-pki.md.
 
 import { X509Certificate } from 'node:crypto';
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { JukinetError, quote } from '../shared/errors.js';
 import { parseNodeId, type NodeId } from '../domain/node-id.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { fileExists, isNotFound, writeFileAtomic } from './atomic-file.js';
 import {
   createCrl,
   createRootCa,
@@ -99,7 +99,7 @@ export async function initPkiDirectory(
 ): Promise<PkiDirectory> {
   const paths = pkiPaths(directory);
   const keys = openSoftwareKeyStore(paths.caKeys, { passphrase: options.passphrase });
-  if ((await exists(paths.caCertificate)) || (await keys.has(CA_KEY_ALIAS))) {
+  if ((await fileExists(paths.caCertificate)) || (await keys.has(CA_KEY_ALIAS))) {
     throw new JukinetError('JUKI_ERR_PKI_ALREADY_INITIALISED', quote(directory));
   }
   const clock = options.clock ?? systemClock;
@@ -268,7 +268,7 @@ export function openPkiDirectory(
   };
 
   async function loadCaCertificateOnly(): Promise<void> {
-    if (!(await exists(paths.caCertificate))) {
+    if (!(await fileExists(paths.caCertificate))) {
       throw new JukinetError('JUKI_ERR_PKI_NOT_INITIALISED', quote(directory));
     }
   }
@@ -281,18 +281,4 @@ function readCaNotAfter(certificatePem: string): Date {
 
 async function writeJson(path: string, value: unknown): Promise<void> {
   await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o644 });
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw error;
-  }
-}
-
-function isNotFound(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }
