@@ -259,6 +259,28 @@ export const ERRORS = {
     message: 'Internal error',
   },
 
+  // servers: node runtime, configuration, directory
+  JUKI_ERR_CONFIG_INVALID: {
+    origin: 'network',
+    category: 'validation',
+    message: 'Node configuration is invalid',
+  },
+  JUKI_ERR_DIRECTORY_INVALID: {
+    origin: 'network',
+    category: 'security',
+    message: 'Directory refused',
+  },
+  JUKI_ERR_PEER_UNKNOWN: {
+    origin: 'network',
+    category: 'system',
+    message: 'Node is not in the directory',
+  },
+  JUKI_ERR_UPSTREAM_UNAVAILABLE: {
+    origin: 'network',
+    category: 'system',
+    message: 'Upstream node did not become ready',
+  },
+
   // cli
   JUKI_ERR_CLI_ARGUMENT: {
     origin: 'cli',
