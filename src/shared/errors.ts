@@ -281,6 +281,63 @@ export const ERRORS = {
     message: 'Upstream node did not become ready',
   },
 
+  // municipality: the register (既存住基) and its CS
+  JUKI_ERR_HOUSEHOLD_ADDRESS_MISMATCH: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'Address differs from the household\'s address',
+  },
+  JUKI_ERR_HOUSEHOLD_EXISTS: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'A household with this id already exists',
+  },
+  JUKI_ERR_HOUSEHOLD_NOT_FOUND: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'No household matches',
+  },
+  JUKI_ERR_LINKAGE_MESSAGE_INVALID: {
+    origin: 'municipality',
+    category: 'validation',
+    message: 'Invalid register linkage message',
+  },
+  JUKI_ERR_REGISTER_DATE_BEFORE_BIRTH: {
+    origin: 'municipality',
+    category: 'validation',
+    message: 'Date is before the birth date',
+  },
+  JUKI_ERR_REGISTER_DATE_BEFORE_LAST_CHANGE: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'Date is before the record\'s latest change',
+  },
+  JUKI_ERR_REGISTER_DATE_IN_FUTURE: {
+    origin: 'municipality',
+    category: 'validation',
+    message: 'Date is in the future',
+  },
+  JUKI_ERR_REGISTER_REQUEST_INVALID: {
+    origin: 'municipality',
+    category: 'validation',
+    message: 'Invalid register request',
+  },
+  JUKI_ERR_RESIDENT_CLOSED: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'Resident record is closed (除票)',
+  },
+  JUKI_ERR_RESIDENT_CODE_IN_USE: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'Resident code belongs to a current resident of this municipality',
+  },
+  JUKI_ERR_RESIDENT_NOT_FOUND: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'No resident matches',
+  },
+
   // cli
   JUKI_ERR_CLI_ARGUMENT: {
     origin: 'cli',
