@@ -6,6 +6,9 @@ export { SQLITE_MEMORY } from './sqlite-store.js';
 export {
   fromIsoTimestamp,
   toIsoTimestamp,
+  type CodeBlockTable,
+  type CodeHoldingTable,
+  type CodePoolTable,
   type Database,
   type InboxChannelTable,
   type InboxPendingTable,

@@ -36,6 +36,17 @@ describeEachEngine('Database schema', ({ openFresh }) => {
       inbox: { from_node: 'national', id: 'm-9', seq: 9, type: 'code.assigned', received_at: AT },
       inbox_pending: { from_node: 'national', seq: 11, id: 'm-11', envelope: '{}', received_at: AT },
       meta: { key: 'owner', value: 'muni-131059' },
+      code_pool: { code: '12345678906', block_id: 'b-1', generated_at: AT },
+      code_block: { id: 'b-1', holder: 'pref-13', request_id: 'r-1', size: 500, granted_at: AT },
+      code_holding: {
+        code: '12345678906',
+        block_id: 'b-1',
+        received_at: AT,
+        granted_to: 'muni-131059',
+        granted_block: 'b-2',
+        granted_at: AT,
+        taken_at: null,
+      },
     };
     for (const [table, row] of Object.entries(rows)) {
       await store.db

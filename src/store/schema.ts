@@ -68,6 +68,41 @@ export interface MetaTable {
   value: string;
 }
 
+/** National: every resident code ever generated, so none is generated twice (住基法第30条の2). */
+export interface CodePoolTable {
+  code: string;
+  /** The code_block the code was generated for. */
+  block_id: string;
+  generated_at: IsoTimestamp;
+}
+
+/** National and prefectures: the code blocks granted, one per (holder, request id) so that a retry gets the same one. */
+export interface CodeBlockTable {
+  id: string;
+  /** The node the block was granted to (a prefecture by national, a municipality by its prefecture). */
+  holder: string;
+  request_id: string;
+  size: number;
+  granted_at: IsoTimestamp;
+}
+
+/**
+ * Prefectures and municipalities: the codes this node holds (住基法第30条の3). A code is available while
+ * `granted_to` and `taken_at` are null; a granted or taken code never becomes available again.
+ */
+export interface CodeHoldingTable {
+  code: string;
+  /** The block it arrived in. */
+  block_id: string;
+  received_at: IsoTimestamp;
+  /** Prefectures: the municipality it was granted to, in which block, and when. */
+  granted_to: string | null;
+  granted_block: string | null;
+  granted_at: IsoTimestamp | null;
+  /** Municipalities: when it was assigned to a person. */
+  taken_at: IsoTimestamp | null;
+}
+
 /** Every table of a Jukinet database. Each migration that adds a table adds it here. */
 export interface Database {
   outbox_channel: OutboxChannelTable;
@@ -77,6 +112,9 @@ export interface Database {
   inbox_pending: InboxPendingTable;
   security_event: SecurityEventTable;
   meta: MetaTable;
+  code_pool: CodePoolTable;
+  code_block: CodeBlockTable;
+  code_holding: CodeHoldingTable;
 }
 
 /** The stored form of a moment: ISO-8601 UTC text, so that text order is time order on both engines. */

@@ -8,6 +8,9 @@ import { isJukinetError } from '../../shared/errors.js';
 import { MIGRATIONS, migrateToLatest, openStore } from '../index.js';
 
 const TABLES = [
+  'code_block',
+  'code_holding',
+  'code_pool',
   'inbox',
   'inbox_channel',
   'inbox_pending',
@@ -60,10 +63,10 @@ describeEachEngine('migrateToLatest()', ({ openFresh, createLocation }) => {
       },
     };
     const error: unknown = await migrateToLatest(store.db, {
-      migrations: { ...MIGRATIONS, '0002_broken': broken },
+      migrations: { ...MIGRATIONS, '9000_broken': broken },
     }).catch((caught: unknown) => caught);
     expect(isJukinetError(error, 'JUKI_ERR_STORE_MIGRATION')).toBe(true);
-    expect((error as Error).message).toMatch(/^Database migration failed: "0002_broken": /);
+    expect((error as Error).message).toMatch(/^Database migration failed: "9000_broken": /);
     expect(await tableNames(store.db)).toEqual(TABLES);
     expect(await migrateToLatest(store.db)).toEqual({ applied: [] });
   });

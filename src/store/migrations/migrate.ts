@@ -5,10 +5,12 @@ import { Migrator, type Kysely, type Migration } from 'kysely';
 import { JukinetError, quote } from '../../shared/errors.js';
 import type { StoreLogger } from '../store.js';
 import { foundation } from './0001-foundation.js';
+import { codePool } from './0002-code-pool.js';
 
 /** Every migration, in order. Add a new one at the end and add its tables to `Database` in ../schema.ts. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_foundation': foundation,
+  '0002_code_pool': codePool,
 };
 
 /** What `migrateToLatest()` did: the names of the migrations it applied now, in order (empty when up to date). */
