@@ -338,6 +338,33 @@ export const ERRORS = {
     message: 'No resident matches',
   },
 
+  // codes: the national code pool, code blocks and holdings (住基法第30条の2, 第30条の3)
+  JUKI_ERR_CODE_BLOCK_SIZE: {
+    origin: 'national',
+    category: 'validation',
+    message: 'Code block size must be from 1 to 10000',
+  },
+  JUKI_ERR_CODE_BLOCK_REQUEST_REUSED: {
+    origin: 'national',
+    category: 'validation',
+    message: 'Code block request id was already used for a block of another size',
+  },
+  JUKI_ERR_CODE_BLOCK_INVALID: {
+    origin: 'protocol',
+    category: 'system',
+    message: 'Code block is invalid',
+  },
+  JUKI_ERR_CODE_POOL_EXHAUSTED: {
+    origin: 'national',
+    category: 'system',
+    message: 'Could not generate enough new resident codes',
+  },
+  JUKI_ERR_CODE_POOL_EMPTY: {
+    origin: 'municipality',
+    category: 'system',
+    message: 'No resident code left in the holding',
+  },
+
   // cli
   JUKI_ERR_CLI_ARGUMENT: {
     origin: 'cli',
