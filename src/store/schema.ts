@@ -103,6 +103,47 @@ export interface CodeHoldingTable {
   taken_at: IsoTimestamp | null;
 }
 
+/** Municipalities: a household (世帯) of the register: its address and its head (世帯主), null while it has none. */
+export interface HouseholdTable {
+  id: string;
+  head_resident_id: string | null;
+  address: string;
+  created_at: IsoTimestamp;
+}
+
+/**
+ * Municipalities: one resident record (住民票) of the register. `state` is the JSON projection of the record's actions
+ * (src/servers/municipality/register/), rebuilt from `resident_action`; `closed` (0 or 1) marks a 除票.
+ */
+export interface ResidentTable {
+  id: string;
+  resident_code: string;
+  household_id: string;
+  /** JSON text. */
+  state: string;
+  /** The number of actions applied. */
+  version: number;
+  closed: number;
+  created_at: IsoTimestamp;
+  updated_at: IsoTimestamp;
+}
+
+/** Municipalities: one action (異動: a 届出 or an official act) on a resident record, numbered from 1 per record. */
+export interface ResidentActionTable {
+  id: string;
+  resident_id: string;
+  seq: number;
+  kind: string;
+  /** JSON text. */
+  payload: string;
+  /** 届出日: the day it was filed. */
+  filed_on: string;
+  /** 異動日: the day the change took effect. */
+  effective_on: string;
+  recorded_at: IsoTimestamp;
+  operator: string | null;
+}
+
 /** Every table of a Jukinet database. Each migration that adds a table adds it here. */
 export interface Database {
   outbox_channel: OutboxChannelTable;
@@ -115,6 +156,9 @@ export interface Database {
   code_pool: CodePoolTable;
   code_block: CodeBlockTable;
   code_holding: CodeHoldingTable;
+  household: HouseholdTable;
+  resident: ResidentTable;
+  resident_action: ResidentActionTable;
 }
 
 /** The stored form of a moment: ISO-8601 UTC text, so that text order is time order on both engines. */

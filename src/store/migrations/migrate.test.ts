@@ -11,12 +11,15 @@ const TABLES = [
   'code_block',
   'code_holding',
   'code_pool',
+  'household',
   'inbox',
   'inbox_channel',
   'inbox_pending',
   'meta',
   'outbox',
   'outbox_channel',
+  'resident',
+  'resident_action',
   'security_event',
 ];
 

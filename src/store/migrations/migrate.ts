@@ -6,11 +6,13 @@ import { JukinetError, quote } from '../../shared/errors.js';
 import type { StoreLogger } from '../store.js';
 import { foundation } from './0001-foundation.js';
 import { codePool } from './0002-code-pool.js';
+import { register } from './0004-register.js';
 
 /** Every migration, in order. Add a new one at the end and add its tables to `Database` in ../schema.ts. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_foundation': foundation,
   '0002_code_pool': codePool,
+  '0004_register': register,
 };
 
 /** What `migrateToLatest()` did: the names of the migrations it applied now, in order (empty when up to date). */
