@@ -365,6 +365,48 @@ export const ERRORS = {
     message: 'No resident code left in the holding',
   },
 
+  // identity: the prefectural and national identity histories, relayed changes, consistency
+  JUKI_ERR_IDENTITY_AUTHORITY: {
+    origin: 'national',
+    category: 'security',
+    message: 'Municipality may not speak for this resident',
+  },
+  JUKI_ERR_IDENTITY_CLOSED: {
+    origin: 'national',
+    category: 'business',
+    message: 'Identity record is closed for good',
+  },
+  JUKI_ERR_IDENTITY_CODE_IN_USE: {
+    origin: 'national',
+    category: 'business',
+    message: 'New resident code already has an identity record',
+  },
+  JUKI_ERR_IDENTITY_NOT_FOUND: {
+    origin: 'national',
+    category: 'business',
+    message: 'No identity record for this resident code',
+  },
+  JUKI_ERR_RELAY_ORIGIN: {
+    origin: 'national',
+    category: 'security',
+    message: 'Relayed message is not from a municipality of the relaying prefecture',
+  },
+  JUKI_ERR_RELAY_REPLAYED: {
+    origin: 'national',
+    category: 'security',
+    message: 'Relayed message was applied before',
+  },
+  JUKI_ERR_RELAY_SIGNATURE: {
+    origin: 'national',
+    category: 'security',
+    message: 'Relayed message signature does not verify with the originator certificate',
+  },
+  JUKI_ERR_RELAY_TYPE: {
+    origin: 'national',
+    category: 'validation',
+    message: 'Relayed message type is not accepted here',
+  },
+
   // cli
   JUKI_ERR_CLI_ARGUMENT: {
     origin: 'cli',
