@@ -10,6 +10,8 @@ export {
   type CodeHoldingTable,
   type CodePoolTable,
   type Database,
+  type IdentityCurrentTable,
+  type IdentityVersionTable,
   type InboxChannelTable,
   type InboxPendingTable,
   type InboxTable,
@@ -17,6 +19,7 @@ export {
   type MetaTable,
   type OutboxChannelTable,
   type OutboxTable,
+  type RelaySeenTable,
   type SecurityEventTable,
 } from './schema.js';
 export { MIGRATIONS, migrateToLatest, type MigrationOutcome } from './migrations/migrate.js';

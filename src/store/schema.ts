@@ -144,6 +144,45 @@ export interface ResidentActionTable {
   operator: string | null;
 }
 
+/**
+ * Prefectures and national: one version of a resident's identity information (本人確認情報), numbered from 1 per code
+ * in arrival order. `info` is the canonical JSON of the IdentityInfo; `closed` (0 or 1) says the version closes the
+ * record (src/servers/common/identity-history.ts).
+ */
+export interface IdentityVersionTable {
+  resident_code: string;
+  version: number;
+  lg_code: string;
+  info: string;
+  reason: string;
+  change_date: string;
+  recorded_at: IsoTimestamp;
+  /** The node whose change it is (the originating municipality, or this node itself). */
+  origin: string;
+  /** The id of the message that carried it, when one did. */
+  message_id: string | null;
+  closed: number;
+}
+
+/** The projection of each code's history: the version in effect, rebuilt from `identity_version` when needed. */
+export interface IdentityCurrentTable {
+  resident_code: string;
+  version: number;
+  lg_code: string;
+  info: string;
+  reason: string;
+  change_date: string;
+  closed: number;
+}
+
+/** National: the relayed originals applied, `(original.from, original.id)`, so that a second copy is refused. */
+export interface RelaySeenTable {
+  original_from: string;
+  original_id: string;
+  relayed_by: string;
+  seen_at: IsoTimestamp;
+}
+
 /** Every table of a Jukinet database. Each migration that adds a table adds it here. */
 export interface Database {
   outbox_channel: OutboxChannelTable;
@@ -156,6 +195,9 @@ export interface Database {
   code_pool: CodePoolTable;
   code_block: CodeBlockTable;
   code_holding: CodeHoldingTable;
+  identity_version: IdentityVersionTable;
+  identity_current: IdentityCurrentTable;
+  relay_seen: RelaySeenTable;
   household: HouseholdTable;
   resident: ResidentTable;
   resident_action: ResidentActionTable;

@@ -6,12 +6,14 @@ import { JukinetError, quote } from '../../shared/errors.js';
 import type { StoreLogger } from '../store.js';
 import { foundation } from './0001-foundation.js';
 import { codePool } from './0002-code-pool.js';
+import { identity } from './0003-identity.js';
 import { register } from './0004-register.js';
 
 /** Every migration, in order. Add a new one at the end and add its tables to `Database` in ../schema.ts. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_foundation': foundation,
   '0002_code_pool': codePool,
+  '0003_identity': identity,
   '0004_register': register,
 };
 
