@@ -23,3 +23,13 @@ export {
 } from './message-types.js';
 export { ALL_MESSAGES, identityChanged, nodePing, nodeRelay } from './messages/index.js';
 export { describeIssues } from './zod-issues.js';
+export {
+  CODE_BLOCKS_PATH,
+  CODE_BLOCK_MAX_SIZE,
+  codeBlockRequestSchema,
+  codeBlockResponseSchema,
+  parseCodeBlockRequest,
+  parseCodeBlockResponse,
+  type CodeBlockRequest,
+  type CodeBlockResponse,
+} from './messages/code-blocks.js';
