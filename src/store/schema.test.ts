@@ -47,6 +47,28 @@ describeEachEngine('Database schema', ({ openFresh }) => {
         granted_at: AT,
         taken_at: null,
       },
+      household: { id: 'h-1', head_resident_id: 'r-1', address: '東京都文京区本郷一丁目1番1号', created_at: AT },
+      resident: {
+        id: 'r-1',
+        resident_code: '12345678906',
+        household_id: 'h-1',
+        state: '{"name":"試験 太郎"}',
+        version: 1,
+        closed: 0,
+        created_at: AT,
+        updated_at: AT,
+      },
+      resident_action: {
+        id: 'a-1',
+        resident_id: 'r-1',
+        seq: 1,
+        kind: 'birth',
+        payload: '{}',
+        filed_on: '2024-04-01',
+        effective_on: '2024-03-30',
+        recorded_at: AT,
+        operator: null,
+      },
     };
     for (const [table, row] of Object.entries(rows)) {
       await store.db
