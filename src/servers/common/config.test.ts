@@ -1,0 +1,88 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { loadNodeConfig, parseNodeConfig } from './config.js';
+
+const directories: string[] = [];
+afterEach(async () => {
+  await Promise.all(directories.splice(0).map((path) => rm(path, { recursive: true, force: true })));
+});
+
+const municipality = {
+  nodeId: 'muni-131059',
+  database: 'node.db',
+  network: { port: 47010 },
+  terminal: { host: '127.0.0.1', port: 47011 },
+  pki: {
+    caCertificate: '../pki/ca.crt.pem',
+    certificate: 'cert.pem',
+    keyStore: 'keys',
+    passphraseFile: '/run/pass',
+  },
+  national: { endpoint: 'https://127.0.0.1:47000' },
+};
+
+it('loadNodeConfig() resolves relative paths against the file and fills defaults', async () => {
+  const directory = await mkdtemp(join(tmpdir(), 'jukinet-config-'));
+  directories.push(directory);
+  const path = join(directory, 'node.json');
+  await writeFile(path, JSON.stringify(municipality));
+  const config = await loadNodeConfig(path);
+  expect(config).toMatchObject({
+    nodeId: 'muni-131059',
+    role: 'municipality',
+    database: join(directory, 'node.db'),
+    network: { host: '127.0.0.1', port: 47010 },
+    pki: {
+      caCertificate: join(directory, '..', 'pki', 'ca.crt.pem'),
+      keyStore: join(directory, 'keys'),
+      passphraseFile: '/run/pass',
+    },
+    national: { endpoint: 'https://127.0.0.1:47000', refreshSeconds: 300 },
+    logLevel: 'info',
+  });
+});
+
+it('parseNodeConfig() keeps PostgreSQL URLs and resolves sqlite: paths', () => {
+  const base = { baseDirectory: '/srv/jukinet' };
+  expect(parseNodeConfig({ ...municipality, database: 'postgres://u@h/db' }, base).database).toBe(
+    'postgres://u@h/db',
+  );
+  expect(parseNodeConfig({ ...municipality, database: 'sqlite:data/n.db' }, base).database).toBe(
+    'sqlite:/srv/jukinet/data/n.db',
+  );
+});
+
+it('parseNodeConfig() lists every problem with JUKI_ERR_CONFIG_INVALID', () => {
+  let caught: unknown;
+  try {
+    parseNodeConfig(
+      { ...municipality, nodeId: 'muni-131058', network: { port: 70000 }, national: undefined },
+      { baseDirectory: '/' },
+    );
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toMatchObject({ code: 'JUKI_ERR_CONFIG_INVALID' });
+  const message = (caught as Error).message;
+  expect(message).toContain('config.nodeId');
+  expect(message).toContain('config.network.port');
+});
+
+it('parseNodeConfig() requires a directory on the national server and the national endpoint elsewhere', () => {
+  expect(() => parseNodeConfig({ ...municipality, national: undefined }, { baseDirectory: '/' })).toThrow(
+    /config\.national: every other node needs the national endpoint/,
+  );
+  expect(() =>
+    parseNodeConfig({ ...municipality, nodeId: 'national', national: undefined }, { baseDirectory: '/' }),
+  ).toThrow(/config\.directory: the national server needs a directory/);
+});
+
+it('loadNodeConfig() refuses a file that is not JSON', async () => {
+  const directory = await mkdtemp(join(tmpdir(), 'jukinet-config-'));
+  directories.push(directory);
+  const path = join(directory, 'node.json');
+  await writeFile(path, '{ nodeId: ');
+  await expect(loadNodeConfig(path)).rejects.toMatchObject({ code: 'JUKI_ERR_CONFIG_INVALID' });
+});

@@ -1,0 +1,167 @@
+// A node's configuration file (docs/decisions/0004-servers.md, "Configuration"; docs/running.md): its schema, and
+// loading it with every relative path resolved against the file's own directory.
+
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { isNodeId, roleOf, type NodeId, type NodeRole } from '../../domain/node-id.js';
+import { describeIssues } from '../../protocol/index.js';
+import { JukinetError, quote } from '../../shared/errors.js';
+
+const nodeIdSchema = z
+  .string()
+  .refine(isNodeId, { message: 'not a node id (national, pref-NN, muni-NNNNNN)' });
+const endpointSchema = z
+  .string()
+  .regex(/^https:\/\/[^/\s]+$/, { message: 'expected https://host:port without a path' });
+const listenerSchema = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65_535),
+});
+
+/** The JSON a node's configuration file holds; relative paths are relative to the file. */
+export const nodeConfigSchema = z
+  .strictObject({
+    nodeId: nodeIdSchema,
+    /** A SQLite file path, `sqlite:PATH`, `:memory:` or a postgres:// URL. */
+    database: z.string().min(1),
+    /** The network port (mTLS, HTTP/2) other nodes reach this one on. */
+    network: listenerSchema,
+    /** The terminal port (TLS, HTTP/1.1) operators' browsers reach. */
+    terminal: listenerSchema,
+    pki: z.strictObject({
+      caCertificate: z.string().min(1),
+      certificate: z.string().min(1),
+      /** The node's software key store directory; the TLS and signing key is its `tls` alias. */
+      keyStore: z.string().min(1),
+      /** First line: the key store passphrase. */
+      passphraseFile: z.string().min(1).optional(),
+    }),
+    /** Where the national server listens: every other node bootstraps the directory from it. */
+    national: z
+      .strictObject({
+        endpoint: endpointSchema,
+        /** How often to fetch the directory again. Default 300. */
+        refreshSeconds: z.number().int().min(1).max(86_400).default(300),
+      })
+      .optional(),
+    /** National only: the nodes the directory lists. */
+    directory: z
+      .strictObject({
+        /** How often to rebuild and re-sign the directory (renewed certificates, a new CRL). Default 300. */
+        refreshSeconds: z.number().int().min(1).max(86_400).default(300),
+        /** The CRL file the directory publishes (the CA's `ca/crl.pem`). */
+        crl: z.string().min(1).optional(),
+        nodes: z.array(
+          z.strictObject({
+            id: nodeIdSchema,
+            endpoint: endpointSchema,
+            terminal: endpointSchema.optional(),
+            /** The node's certificate file. */
+            certificate: z.string().min(1),
+          }),
+        ),
+      })
+      .optional(),
+    /** pino level for this node's log. Default info. */
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Reserved for operating hours (a later issue). */
+    operatingHours: z.unknown().optional(),
+  })
+  .superRefine((config, context) => {
+    const national = config.nodeId === 'national';
+    if (national && config.directory === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['directory'],
+        message: 'the national server needs a directory',
+      });
+    }
+    if (!national && config.directory !== undefined) {
+      context.addIssue({ code: 'custom', path: ['directory'], message: 'only the national server has one' });
+    }
+    if (!national && config.national === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['national'],
+        message: 'every other node needs the national endpoint',
+      });
+    }
+  });
+
+/** The file as written. */
+export type NodeConfigInput = z.input<typeof nodeConfigSchema>;
+
+/** A validated configuration with absolute paths. */
+export type NodeConfig = Omit<z.output<typeof nodeConfigSchema>, 'nodeId'> & {
+  readonly nodeId: NodeId;
+  readonly role: NodeRole;
+};
+
+/**
+ * Validates `value` as a node configuration and resolves its relative paths against `baseDirectory`. Throws
+ * JUKI_ERR_CONFIG_INVALID listing every zod issue.
+ */
+export function parseNodeConfig(
+  value: unknown,
+  options: { baseDirectory: string; source?: string },
+): NodeConfig {
+  const parsed = nodeConfigSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new JukinetError(
+      'JUKI_ERR_CONFIG_INVALID',
+      `${options.source === undefined ? '' : `${quote(options.source)}: `}${describeIssues(parsed.error.issues, 'config')}`,
+    );
+  }
+  const config = parsed.data;
+  const at = (path: string): string => (isAbsolute(path) ? path : resolve(options.baseDirectory, path));
+  const nodeId = config.nodeId;
+  return {
+    ...config,
+    nodeId,
+    role: roleOf(nodeId),
+    database: resolveDatabase(config.database, options.baseDirectory),
+    pki: {
+      caCertificate: at(config.pki.caCertificate),
+      certificate: at(config.pki.certificate),
+      keyStore: at(config.pki.keyStore),
+      ...(config.pki.passphraseFile === undefined ? {} : { passphraseFile: at(config.pki.passphraseFile) }),
+    },
+    ...(config.directory === undefined
+      ? {}
+      : {
+          directory: {
+            ...config.directory,
+            ...(config.directory.crl === undefined ? {} : { crl: at(config.directory.crl) }),
+            nodes: config.directory.nodes.map((node) => ({ ...node, certificate: at(node.certificate) })),
+          },
+        }),
+  };
+}
+
+/** Reads and validates the configuration file at `path` (JUKI_ERR_CONFIG_INVALID when unreadable or invalid). */
+export async function loadNodeConfig(path: string): Promise<NodeConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new JukinetError('JUKI_ERR_CONFIG_INVALID', `cannot read ${quote(path)}`, { cause: error });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new JukinetError('JUKI_ERR_CONFIG_INVALID', `${quote(path)} is not JSON`, { cause: error });
+  }
+  return parseNodeConfig(value, { baseDirectory: dirname(resolve(path)), source: path });
+}
+
+/** A SQLite path in the location resolves like any other path; URLs and `:memory:` stay as they are. */
+function resolveDatabase(location: string, baseDirectory: string): string {
+  if (location === ':memory:' || /^postgres(ql)?:\/\//i.test(location)) return location;
+  if (location.startsWith('sqlite:')) {
+    const path = location.slice('sqlite:'.length);
+    return path === ':memory:' || isAbsolute(path) ? location : `sqlite:${resolve(baseDirectory, path)}`;
+  }
+  return isAbsolute(location) ? location : resolve(baseDirectory, location);
+}

@@ -1,0 +1,39 @@
+// The servers' common layer: the node runtime, its configuration, the directory, readiness and the terminal port,
+// and the contract each kind of server implements (node-module.ts).
+
+export {
+  loadNodeConfig,
+  nodeConfigSchema,
+  parseNodeConfig,
+  type NodeConfig,
+  type NodeConfigInput,
+} from './config.js';
+export {
+  DIRECTORY_PATH,
+  buildDirectory,
+  directoryRoute,
+  directoryView,
+  fetchDirectory,
+  pemFingerprint,
+  verifyDirectory,
+  type DirectoryDocument,
+  type DirectoryEntry,
+  type SignedDirectory,
+} from './directory.js';
+export { HEALTH_PATH, healthRoute, retryUntil, upstreamOf, waitForReady, type NodeHealth } from './health.js';
+export type {
+  DirectoryNode,
+  DirectoryView,
+  NodeContext,
+  NodeModule,
+  NodeModuleFactory,
+  Outbox,
+} from './node-module.js';
+export {
+  NODE_KEY_ALIAS,
+  displayNameOf,
+  startNode,
+  type RunningNode,
+  type StartNodeOptions,
+} from './runtime.js';
+export { createTerminalServer, statusPage, type NodeStatus, type TerminalServer } from './terminal-server.js';
