@@ -21,7 +21,13 @@ export {
   type MessageDefinition,
   type MessageRegistry,
 } from './message-types.js';
-export { ALL_MESSAGES, identityChanged, nodePing, nodeRelay } from './messages/index.js';
+export {
+  ALL_MESSAGES,
+  identityChanged,
+  nodePing,
+  nodeRelay,
+  type IdentityChangedBody,
+} from './messages/index.js';
 export { describeIssues } from './zod-issues.js';
 export {
   CODE_BLOCKS_PATH,

@@ -59,3 +59,32 @@ describe('identity.changed', () => {
     expect(error).toMatchObject({ code: 'JUKI_ERR_MESSAGE_BODY_INVALID' });
   });
 });
+
+describe('identity.changed with a code change', () => {
+  const registry = createMessageRegistry(ALL_MESSAGES);
+  const codeChange = {
+    ...change,
+    residentCode: '98765432103',
+    change: { reason: 'code-change', date: '2024-04-01' },
+  };
+
+  it('parseBody() accepts a code change naming the old code', () => {
+    const body = { change: codeChange, previousResidentCode: '12345678903' };
+    expect(registry.parseBody('identity.changed', body)).toEqual(body);
+  });
+
+  it('parseBody() refuses a code change without the old code, and an old code on another change', () => {
+    for (const body of [{ change: codeChange }, { change, previousResidentCode: '12345678903' }]) {
+      const error = refusal(() => registry.parseBody('identity.changed', body));
+      expect(error).toMatchObject({ code: 'JUKI_ERR_MESSAGE_BODY_INVALID' });
+      expect((error as Error).message).toContain('previousResidentCode');
+    }
+  });
+
+  it('parseBody() refuses an old code with a wrong check digit', () => {
+    const error = refusal(() =>
+      registry.parseBody('identity.changed', { change: codeChange, previousResidentCode: '12345678901' }),
+    );
+    expect(error).toMatchObject({ code: 'JUKI_ERR_MESSAGE_BODY_INVALID' });
+  });
+});

@@ -5,7 +5,7 @@ import { identityChanged } from './identity-changed.js';
 import { nodePing } from './node-ping.js';
 import { nodeRelay } from './node-relay.js';
 
-export { identityChanged } from './identity-changed.js';
+export { identityChanged, type IdentityChangedBody } from './identity-changed.js';
 export { nodePing } from './node-ping.js';
 export { nodeRelay } from './node-relay.js';
 
