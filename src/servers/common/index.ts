@@ -2,6 +2,20 @@
 // and the contract each kind of server implements (node-module.ts).
 
 export {
+  CODE_REFILL_PENDING_KEY,
+  checkCodeBlockSize,
+  codeBlockRoutes,
+  countAvailableCodes,
+  findGrantedBlock,
+  grantFromHolding,
+  receiveCodeBlock,
+  startCodeRefill,
+  takeCode,
+  type CodeBlock,
+  type CodeRefill,
+  type GrantCodeBlock,
+} from './code-holding.js';
+export {
   loadNodeConfig,
   nodeConfigSchema,
   parseNodeConfig,
