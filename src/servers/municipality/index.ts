@@ -1,0 +1,93 @@
+// The municipal server (muni-<LG code>): the register (既存住基) and its CS as two modules joined by the linkage
+// interface (docs/linkage.md), run as one node by the runtime (docs/decisions/0004-servers.md).
+
+import type { Transaction } from 'kysely';
+import { parseNodeId, prefectureNodeOf, type ResidentCode } from '../../domain/index.js';
+import { nodePing } from '../../protocol/index.js';
+import { assert } from '../../shared/assert.js';
+import { JukinetError, quote } from '../../shared/errors.js';
+import type { Database } from '../../store/index.js';
+import { startCodeRefill, takeCode, type CodeRefill } from '../common/code-holding.js';
+import { consistencyRoute } from '../common/identity-history.js';
+import type { NodeContext, NodeModule } from '../common/node-module.js';
+import { applyRegisterChange } from './cs/index.js';
+import { createRegister, type Register } from './register/index.js';
+
+export * from './register/index.js';
+export { applyRegisterChange, type CsOutcome } from './cs/index.js';
+export {
+  identityInfoOf,
+  LINKAGE_VERSION,
+  parseRegisterChange,
+  RegisterActionKind,
+  registerChangeSchema,
+  type LinkageAction,
+  type LinkageResident,
+  type RegisterChange,
+} from './linkage.js';
+
+/** A municipal node's module: the runtime's contract plus the register the terminal, the CLI and the tests use. */
+export interface MunicipalityModule extends NodeModule {
+  readonly register: Register;
+}
+
+export interface MunicipalityOptions {
+  /** Refill the code holding when fewer codes than this remain. Default 100. */
+  readonly lowWater?: number;
+  /** How many codes to ask the prefecture for at a time. Default 500. */
+  readonly blockSize?: number;
+}
+
+/**
+ * Creates the municipal module for `context` (a `muni-` node). Inbound it accepts only node.ping for now (move-in
+ * notices come in issue 5); on the network port it answers the consistency check; once started it keeps its code
+ * holding refilled from its prefecture, refilling first so the first record has a code.
+ */
+export function municipalityModule(
+  context: NodeContext,
+  options: MunicipalityOptions = {},
+): MunicipalityModule {
+  const parsed = parseNodeId(context.nodeId);
+  assert(
+    parsed.role === 'municipality',
+    `A municipal module runs on a muni- node, not ${quote(context.nodeId)}`,
+  );
+  const prefecture = prefectureNodeOf(context.nodeId);
+  assert(prefecture !== undefined, 'A municipality belongs to a prefecture');
+  const register = createRegister({
+    lgCode: parsed.lgCode,
+    store: context.store,
+    clock: context.clock,
+    transaction: (fn) => context.transaction(fn),
+    takeCode: (trx: Transaction<Database>): Promise<ResidentCode> =>
+      takeCode(trx, { takenAt: context.clock.now() }),
+    link: async (trx, change, outbox) => {
+      await applyRegisterChange(trx, change, { origin: context.nodeId, outbox });
+    },
+  });
+  let refill: CodeRefill | undefined;
+
+  return {
+    role: 'municipality',
+    register,
+    messages: [nodePing],
+    apply(_trx, message) {
+      if (message.envelope.type === nodePing.type) return Promise.resolve();
+      // The registry refuses unknown types before apply; reaching here is a message this module listed but ignores.
+      return Promise.reject(new JukinetError('JUKI_ERR_MESSAGE_TYPE_UNKNOWN', quote(message.envelope.type)));
+    },
+    networkRoutes: () => [consistencyRoute({ store: context.store })],
+    async start() {
+      refill = startCodeRefill(context, {
+        upstream: prefecture,
+        lowWater: options.lowWater ?? 100,
+        blockSize: options.blockSize ?? 500,
+      });
+      await refill.refillNow();
+    },
+    async stop() {
+      await refill?.stop();
+      refill = undefined;
+    },
+  };
+}
