@@ -1,0 +1,207 @@
+// The national server (national, 全国サーバ): checks each identity change its prefectures relay (the originating
+// municipality's signature, that the municipality may speak for the person, that it was not applied before), keeps
+// everyone's identity history, answers look-ups by code, and generates resident codes (docs/decisions/0004-servers.md).
+
+import type { Transaction } from 'kysely';
+import { isNodeId, parseResidentCode, prefectureNodeOf, roleOf } from '../../domain/index.js';
+import { byRoles, verifyEnvelopeSignature, type NetworkRoute, type PeerIdentity } from '../../net/index.js';
+import {
+  identityChanged,
+  nodePing,
+  nodeRelay,
+  parseMessageBody,
+  type Envelope,
+  type IdentityChangedBody,
+  type RelayBody,
+} from '../../protocol/index.js';
+import { assert } from '../../shared/assert.js';
+import { JukinetError, quote, type ErrorCode } from '../../shared/errors.js';
+import type { Database } from '../../store/index.js';
+import {
+  checkIdentityAuthority,
+  consistencyRoute,
+  currentIdentity,
+  recordIdentityVersion,
+} from '../common/identity-history.js';
+import type { NodeContext, NodeModule } from '../common/node-module.js';
+import { createSecurityEventLog, type SecurityEventLog } from '../common/security-event-log.js';
+import { nationalCodeBlockRoutes } from './code-pool.js';
+
+/** The path of the national look-up by resident code. */
+export const IDENTITY_LOOKUP_PATH = '/v1/identity/:code';
+
+/** Security event kinds the national server records when it refuses a relayed change. */
+export const RelaySecurityEventKind = {
+  origin: 'relay-origin',
+  badSignature: 'relay-bad-signature',
+  replayed: 'relay-replayed',
+  authority: 'identity-authority',
+} as const;
+export type RelaySecurityEventKind = (typeof RelaySecurityEventKind)[keyof typeof RelaySecurityEventKind];
+
+/** The national module: the runtime's contract plus its security event log, for tests and shutdown. */
+export interface NationalModule extends NodeModule {
+  readonly securityEvents: SecurityEventLog;
+}
+
+/**
+ * Creates the national module for `context` (the `national` node). It accepts node.relay only from prefectures on
+ * their own link, and applies a relayed identity.changed after the checks of docs/decisions/0004-servers.md,
+ * "Identity changes", each refusal with its own code. On the network port: the consistency check, the look-up by code
+ * (`GET /v1/identity/:code`, prefectures and national for now) and code blocks for prefectures.
+ */
+export function nationalModule(context: NodeContext): NationalModule {
+  assert(
+    context.nodeId === 'national',
+    `The national module runs on "national", not ${quote(context.nodeId)}`,
+  );
+  const securityEvents = createSecurityEventLog(context.store, {
+    clock: context.clock,
+    logger: context.logger,
+  });
+
+  function refuse(
+    code: ErrorCode,
+    detail: string,
+    event: { kind: RelaySecurityEventKind; relay: Envelope; original: Envelope },
+  ): never {
+    securityEvents.record({
+      kind: event.kind,
+      peer: event.relay.from,
+      detail: {
+        relayId: event.relay.id,
+        relaySeq: event.relay.seq,
+        originalFrom: event.original.from,
+        originalId: event.original.id,
+        originalType: event.original.type,
+        reason: detail,
+      },
+    });
+    throw new JukinetError(code, detail);
+  }
+
+  async function applyRelay(trx: Transaction<Database>, relay: Envelope, body: RelayBody): Promise<void> {
+    const { original } = body;
+    const prefecture = relay.from;
+    const event = { relay, original };
+    if (original.to !== prefecture) {
+      refuse(
+        'JUKI_ERR_RELAY_ORIGIN',
+        `${quote(prefecture)} relayed a message addressed to ${quote(original.to)}`,
+        {
+          ...event,
+          kind: RelaySecurityEventKind.origin,
+        },
+      );
+    }
+    if (
+      !isNodeId(original.from) ||
+      roleOf(original.from) !== 'municipality' ||
+      prefectureNodeOf(original.from) !== prefecture
+    ) {
+      refuse('JUKI_ERR_RELAY_ORIGIN', `${quote(prefecture)} relayed a message of ${quote(original.from)}`, {
+        ...event,
+        kind: RelaySecurityEventKind.origin,
+      });
+    }
+    if (original.type !== identityChanged.type) {
+      throw new JukinetError(
+        'JUKI_ERR_RELAY_TYPE',
+        `${quote(original.type)} relayed by ${quote(prefecture)}`,
+      );
+    }
+    const certificate = context.certificateOf(original.from);
+    if (certificate === undefined || !verifyEnvelopeSignature(original, certificate)) {
+      const why = certificate === undefined ? 'no certificate known for it' : 'the signature does not verify';
+      refuse('JUKI_ERR_RELAY_SIGNATURE', `message ${quote(original.id)} of ${quote(original.from)}: ${why}`, {
+        ...event,
+        kind: RelaySecurityEventKind.badSignature,
+      });
+    }
+    const seen = await trx
+      .selectFrom('relay_seen')
+      .select('relayed_by')
+      .where('original_from', '=', original.from)
+      .where('original_id', '=', original.id)
+      .executeTakeFirst();
+    if (seen !== undefined) {
+      refuse(
+        'JUKI_ERR_RELAY_REPLAYED',
+        `message ${quote(original.id)} of ${quote(original.from)}, first relayed by ${quote(seen.relayed_by)}`,
+        { ...event, kind: RelaySecurityEventKind.replayed },
+      );
+    }
+    const now = context.clock.now();
+    await trx
+      .insertInto('relay_seen')
+      .values({
+        original_from: original.from,
+        original_id: original.id,
+        relayed_by: prefecture,
+        seen_at: now.toISOString(),
+      })
+      .execute();
+
+    const { change, previousResidentCode } = parseMessageBody(
+      identityChanged,
+      original.body,
+    ) as IdentityChangedBody;
+    const origin = original.from;
+    const authority = await checkIdentityAuthority(trx, {
+      origin,
+      info: change,
+      ...(previousResidentCode === undefined ? {} : { previousResidentCode }),
+    });
+    if (!authority.ok) {
+      refuse('JUKI_ERR_IDENTITY_AUTHORITY', authority.reason, {
+        ...event,
+        kind: RelaySecurityEventKind.authority,
+      });
+    }
+    await recordIdentityVersion(trx, {
+      info: change,
+      origin,
+      messageId: original.id,
+      recordedAt: now,
+      ...(previousResidentCode === undefined ? {} : { previousResidentCode }),
+    });
+  }
+
+  const lookupRoute: NetworkRoute = {
+    method: 'GET',
+    path: IDENTITY_LOOKUP_PATH,
+    allow: byRoles('prefecture', 'national'),
+    async handler({ params }) {
+      const code = parseResidentCode(params['code'] ?? '');
+      const version = await currentIdentity(context.store.db, code);
+      if (version === undefined) throw new JukinetError('JUKI_ERR_IDENTITY_NOT_FOUND', quote(code));
+      return { body: version };
+    },
+  };
+
+  return {
+    role: 'national',
+    securityEvents,
+    messages: [nodePing, nodeRelay],
+    authorise(peer: PeerIdentity, envelope: Envelope): boolean {
+      if (envelope.from !== peer.nodeId) return false;
+      if (envelope.type === nodePing.type) return true;
+      return envelope.type === nodeRelay.type && peer.role === 'prefecture';
+    },
+    async apply(trx, { envelope, body }) {
+      if (envelope.type === nodePing.type) return;
+      if (envelope.type !== nodeRelay.type) {
+        throw new JukinetError('JUKI_ERR_MESSAGE_TYPE_UNKNOWN', quote(envelope.type));
+      }
+      await applyRelay(trx, envelope, body as RelayBody);
+    },
+    networkRoutes: () => [
+      consistencyRoute({ store: context.store }),
+      lookupRoute,
+      ...nationalCodeBlockRoutes(context),
+    ],
+    async stop() {
+      await securityEvents.flush();
+    },
+  };
+}
