@@ -5,6 +5,8 @@ import { isJukinetError } from '../shared/errors.js';
 import { registerCodeCommands } from './code.js';
 import { registerLgCommands } from './lg.js';
 import { registerPkiCommands } from './pki.js';
+import { registerServeCommand } from './serve.js';
+import { registerUpCommand } from './up.js';
 
 /** Builds the command tree; each subsystem adds its subcommands in its own module. */
 export function buildProgram(): Command {
@@ -13,15 +15,11 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .exitOverride()
     .showHelpAfterError();
-  program
-    .command('up')
-    .description('start the whole network on this machine (coming with the servers; prints help until then)')
-    .action(() => {
-      program.outputHelp();
-    });
   registerCodeCommands(program);
   registerLgCommands(program);
   registerPkiCommands(program);
+  registerServeCommand(program);
+  registerUpCommand(program);
   return program;
 }
 

@@ -35,6 +35,13 @@ export {
   type SignedDirectory,
 } from './directory.js';
 export { HEALTH_PATH, healthRoute, retryUntil, upstreamOf, waitForReady, type NodeHealth } from './health.js';
+export {
+  DEFAULT_BASE_PORT,
+  orderNodes,
+  prepareNetwork,
+  type LayoutNode,
+  type NetworkLayout,
+} from './network-layout.js';
 export type {
   DirectoryNode,
   DirectoryView,

@@ -1,0 +1,18 @@
+// Which server module runs a node of each role: the one place the CLI joins the runtime to the server kinds.
+
+import type { NodeRole } from '../domain/node-id.js';
+import type { NodeModuleFactory } from '../servers/common/index.js';
+import { municipalityModule } from '../servers/municipality/index.js';
+import { JukinetError, quote } from '../shared/errors.js';
+
+/** The module factory for `role`; JUKI_ERR_CONFIG_INVALID for a role no server kind implements yet. */
+export function moduleFactoryOf(role: NodeRole): NodeModuleFactory {
+  switch (role) {
+    case 'municipality':
+      return (context) => municipalityModule(context);
+    case 'national':
+    case 'prefecture':
+    case 'agency':
+      throw new JukinetError('JUKI_ERR_CONFIG_INVALID', `no ${quote(role)} server in this build yet`);
+  }
+}

@@ -1,0 +1,348 @@
+// `jukinet up` (what `npm start` runs): the whole network on this machine from ./.jukinet, seeded on first run, until
+// Ctrl-C; `jukinet up --smoke` boots it in a temporary directory, drives a birth, a move and a death through it and
+// checks that the three tiers agree (docs/running.md).
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { pino, type Logger } from 'pino';
+import { findLocalGovernmentByCode, type LocalGovernmentCode, type ResidentCode } from '../domain/index.js';
+import { consistencyDigest, differingCodes, identityHistory } from '../servers/common/identity-history.js';
+import { DEFAULT_BASE_PORT, displayNameOf } from '../servers/common/index.js';
+import { JukinetError } from '../shared/errors.js';
+import {
+  DEFAULT_MUNICIPALITIES,
+  countOpenIdentities,
+  parseMunicipalities,
+  seedPopulation,
+  startLocalNetwork,
+  type LocalNetwork,
+} from './local-network.js';
+
+export interface UpOptions {
+  /** The network's directory (./.jukinet). */
+  readonly dir: string;
+  readonly municipalities: readonly LocalGovernmentCode[];
+  /** Residents seeded per municipality on first run. */
+  readonly population: number;
+  readonly basePort: number;
+  readonly write: (line: string) => void;
+  /** Resolves to stop the network; by default the first SIGINT or SIGTERM. */
+  readonly until?: Promise<unknown>;
+}
+
+/** Runs `jukinet up`: starts (or resumes) the network, seeds it on first run, prints it, and runs until stopped. */
+export async function runUp(options: UpOptions): Promise<void> {
+  const { write } = options;
+  const dir = resolve(options.dir);
+  const logFile = join(dir, 'logs', 'jukinet.log');
+  const logger = fileLogger(logFile);
+  const until = options.until ?? signalled();
+  write(`jukinet: starting the network in ${dir} (log: ${logFile})`);
+  const network = await startLocalNetwork(dir, {
+    municipalities: options.municipalities,
+    basePort: options.basePort,
+    logger,
+    onProgress: (line) => write(`  ${line}`),
+  });
+  try {
+    if (network.layout.created) write('  first run: created the CA, certificates and databases');
+    await seedPopulation(network.municipalities, {
+      population: options.population,
+      onProgress: (line) => write(`  ${line}`),
+    });
+    for (const line of await networkTable(network)) write(line);
+    write('');
+    write('Terminals (the browser will warn: the certificate is from the network CA in pki/ca/ca.crt.pem):');
+    for (const node of [network.national, ...network.municipalities]) {
+      write(`  ${displayNameOf(node.nodeId)}  ${node.terminalUrl}`);
+    }
+    write('');
+    write('Press Ctrl-C to stop.');
+    await until;
+    write('jukinet: stopping (municipalities, prefectures, national)…');
+  } finally {
+    await network.stop();
+    logger.flush();
+  }
+  write('jukinet: stopped');
+}
+
+/** The table of servers: name, role, ports, residents (open identity records), state. */
+export async function networkTable(network: LocalNetwork): Promise<string[]> {
+  const rows: string[][] = [['server', 'id', 'role', 'network', 'terminal', 'residents', 'state']];
+  for (const node of network.all()) {
+    const residents =
+      node.context.role === 'municipality'
+        ? await (node.module as LocalNetwork['municipalities'][number]['module']).register.countResidents()
+        : await countOpenIdentities(node);
+    rows.push([
+      displayNameOf(node.nodeId),
+      node.nodeId,
+      node.context.role,
+      new URL(node.networkEndpoint).port,
+      new URL(node.terminalUrl).port,
+      String(residents),
+      node.status().ready ? 'ready' : 'starting',
+    ]);
+  }
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => displayWidth(row[column]!))));
+  return rows.map((row) =>
+    row
+      .map((cell, column) => cell + ' '.repeat(widths[column]! - displayWidth(cell)))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+/** Columns a string takes in a terminal: two for East Asian wide characters. */
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const char of text)
+    width +=
+      /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(
+        char,
+      )
+        ? 2
+        : 1;
+  return width;
+}
+
+/**
+ * Runs `jukinet up --smoke`: the default network in a temporary directory with a small population; a birth at
+ * 文京区, a move 文京区 → 松原市 (move-out, move-in) and a death at 滝川市; waits until the national server holds all
+ * of them and every tier's outbox is empty, then compares the municipal, prefectural and national digests of each
+ * municipality. Returns the exit code after printing `smoke: ok` or `smoke: failed: <reason>`.
+ */
+export async function runSmoke(options: {
+  population: number;
+  write: (line: string) => void;
+  basePort?: number;
+  timeoutMs?: number;
+  keep?: boolean;
+}): Promise<number> {
+  const { write } = options;
+  const dir = await mkdtemp(join(tmpdir(), 'jukinet-smoke-'));
+  const logFile = join(dir, 'logs', 'jukinet.log');
+  const logger = fileLogger(logFile);
+  const deadline = Date.now() + (options.timeoutMs ?? 180_000);
+  let network: LocalNetwork | undefined;
+  try {
+    const basePort = options.basePort ?? (await findFreeBasePort(2 * (48 + DEFAULT_MUNICIPALITIES.length)));
+    network = await startLocalNetwork(dir, {
+      municipalities: DEFAULT_MUNICIPALITIES,
+      basePort,
+      logger,
+      onProgress: (line) => write(`smoke: ${line}`),
+      nodeOptions: { upstreamTimeoutMs: 60_000 },
+    });
+    await seedPopulation(network.municipalities, { population: options.population });
+    write(
+      `smoke: seeded ${options.population} residents in each of ${network.municipalities.length} municipalities`,
+    );
+
+    const byCode = (code: string): LocalNetwork['municipalities'][number] => {
+      const node = network!.municipalities.find((candidate) => candidate.nodeId === `muni-${code}`);
+      if (node === undefined) throw new Error(`muni-${code} is not running`);
+      return node;
+    };
+    const bunkyo = byCode('131059').module.register;
+    const matsubara = byCode('272175').module.register;
+    const takikawa = byCode('012254').module.register;
+    const today = new Date().toISOString().slice(0, 10);
+
+    const [parent, mover] = await bunkyo.listResidents({ limit: 2 });
+    const [deceased] = await takikawa.listResidents({ limit: 1 });
+    const [neighbour] = await matsubara.listResidents({ limit: 1 });
+    if (parent === undefined || mover === undefined || deceased === undefined || neighbour === undefined) {
+      throw new Error('the seeded population is too small');
+    }
+    const baby = await bunkyo.recordBirth({
+      name: `${parent.name.split(' ')[0] ?? '試験'} 花子`,
+      nameKana: `${parent.nameKana?.split(' ')[0] ?? 'シケン'} ハナコ`,
+      birthDate: today,
+      sex: 'female',
+      address: parent.address,
+      household: { join: parent.householdId },
+    });
+    write(`smoke: birth at 文京区, code ${baby.residentCode}`);
+    await bunkyo.recordMoveOut(mover.id, { destination: neighbour.address, date: today });
+    const moved = await matsubara.recordMoveIn({
+      name: mover.name,
+      ...(mover.nameKana === undefined ? {} : { nameKana: mover.nameKana }),
+      birthDate: mover.birthDate,
+      sex: mover.sex,
+      foreignResident: mover.foreignResident,
+      address: neighbour.address,
+      residentCode: mover.residentCode,
+      previousAddress: mover.address,
+      date: today,
+    });
+    write(`smoke: move 文京区 → 松原市, code ${moved.residentCode}`);
+    await takikawa.recordDeath(deceased.id, { date: today });
+    write(`smoke: death at 滝川市, code ${deceased.residentCode}`);
+
+    const national = network.national.context.store.db;
+    const expected: [ResidentCode, string][] = [
+      [baby.residentCode, 'birth'],
+      [moved.residentCode, 'move-out'],
+      [moved.residentCode, 'move-in'],
+      [deceased.residentCode, 'death'],
+    ];
+    await waitUntil('the national server holds the birth, the move and the death', deadline, async () => {
+      for (const [code, reason] of expected) {
+        const history = await identityHistory(national, code);
+        if (!history.some((version) => version.reason === reason)) return false;
+      }
+      return true;
+    });
+    write('smoke: the national server holds all three changes');
+
+    const current = network;
+    await waitUntil('every outbox is delivered', deadline, async () => {
+      for (const node of current.all()) {
+        const left = await node.context.store.db
+          .selectFrom('outbox')
+          .select('id')
+          .where('delivered_at', 'is', null)
+          .limit(1)
+          .executeTakeFirst();
+        if (left !== undefined) return false;
+      }
+      return true;
+    });
+
+    const problems: string[] = [];
+    for (const municipality of network.municipalities) {
+      const lgCode = municipality.nodeId.slice('muni-'.length) as LocalGovernmentCode;
+      const prefecture = network.prefectures.find((node) => node.nodeId === `pref-${lgCode.slice(0, 2)}`);
+      if (prefecture === undefined) throw new Error(`no prefecture for ${lgCode}`);
+      const [own, prefectural, nationwide] = await Promise.all(
+        [municipality, prefecture, network.national].map((node) =>
+          consistencyDigest(node.context.store.db, lgCode),
+        ),
+      );
+      for (const [tier, digest] of [
+        ['prefecture', prefectural!],
+        ['national', nationwide!],
+      ] as const) {
+        const differing = differingCodes(own!, digest);
+        if (differing.length > 0) {
+          problems.push(
+            `${lgCode} ${tier}: ${differing.length} differ (${differing.slice(0, 5).join(', ')})`,
+          );
+        }
+      }
+      write(
+        `smoke: ${findLocalGovernmentByCode(lgCode)?.fullName ?? lgCode}: ${own!.count} residents, digests agree`,
+      );
+    }
+    if (problems.length > 0) throw new Error(`consistency check: ${problems.join('; ')}`);
+    write('smoke: ok');
+    return 0;
+  } catch (error) {
+    write(`smoke: failed: ${error instanceof Error ? error.message : String(error)} (log: ${logFile})`);
+    return 1;
+  } finally {
+    await network?.stop();
+    logger.flush();
+    if (options.keep !== true) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function waitUntil(what: string, deadline: number, condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolvePause) => setTimeout(resolvePause, 100));
+  }
+}
+
+/** A base port with `count` free ports after it (for the smoke run, so that it does not collide with `npm start`). */
+async function findFreeBasePort(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    let free = true;
+    for (let port = base; port < base + count && free; port += 1) {
+      free = await new Promise<boolean>((resolveFree) => {
+        const server = createServer();
+        server.once('error', () => resolveFree(false));
+        server.listen(port, '127.0.0.1', () => server.close(() => resolveFree(true)));
+      });
+    }
+    if (free) return base;
+  }
+  throw new JukinetError('JUKI_ERR_CLI_ARGUMENT', `no run of ${count} free ports found; give --base-port`);
+}
+
+function fileLogger(path: string): Logger {
+  return pino({ level: 'info' }, pino.destination({ dest: path, mkdir: true, sync: false }));
+}
+
+function signalled(): Promise<NodeJS.Signals> {
+  return new Promise((resolveSignal) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolveSignal(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+function positiveInteger(name: string, value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) {
+    throw new JukinetError('JUKI_ERR_CLI_ARGUMENT', `${name} must be a whole number, not "${value}"`);
+  }
+  return number;
+}
+
+/** Adds `up` to the CLI. */
+export function registerUpCommand(program: Command): void {
+  program
+    .command('up')
+    .description(
+      'start the whole network on this machine: national, 47 prefectures and the chosen municipalities',
+    )
+    .option('--dir <dir>', 'where the network lives', './.jukinet')
+    .option(
+      '--municipalities <list>',
+      '"all", or comma-separated local government codes (5 or 6 digits)',
+      DEFAULT_MUNICIPALITIES.join(','),
+    )
+    .option('--population <n>', 'residents seeded per municipality on first run', '1000')
+    .option('--base-port <port>', 'first port; each server takes two', String(DEFAULT_BASE_PORT))
+    .option('--smoke', 'boot a throwaway network, drive a birth, a move and a death, check consistency, exit')
+    .action(
+      async (options: {
+        dir: string;
+        municipalities: string;
+        population: string;
+        basePort: string;
+        smoke?: boolean;
+      }) => {
+        const write = (line: string): void => void process.stdout.write(`${line}\n`);
+        const population = positiveInteger('--population', options.population);
+        if (options.smoke === true) {
+          process.exitCode = await runSmoke({
+            population: options.population === '1000' ? 50 : population,
+            write,
+            ...(options.basePort === String(DEFAULT_BASE_PORT)
+              ? {}
+              : { basePort: positiveInteger('--base-port', options.basePort) }),
+          });
+          return;
+        }
+        await runUp({
+          dir: options.dir,
+          municipalities: parseMunicipalities(options.municipalities),
+          population,
+          basePort: positiveInteger('--base-port', options.basePort),
+          write,
+        });
+      },
+    );
+}
