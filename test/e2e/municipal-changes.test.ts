@@ -1,0 +1,136 @@
+// The municipal register's changes travel the real network: national, a prefecture and two municipalities, each
+// started by the runtime with its own database, keys and mTLS port. A birth at 文京区 reaches the prefecture's inbox
+// and history and the national server; a move to 松原市 keeps the code and reaches both prefectures.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pino } from 'pino';
+import { afterEach, expect, it } from 'vitest';
+import type { NodeId } from '../../src/domain/node-id.js';
+import { identityHistory } from '../../src/servers/common/identity-history.js';
+import { prepareNetwork } from '../../src/servers/common/network-layout.js';
+import type { NodeContext, NodeModule } from '../../src/servers/common/node-module.js';
+import { startNode, type RunningNode } from '../../src/servers/common/runtime.js';
+import { freePortRange } from '../../src/servers/common/testing/free-ports.js';
+import { municipalityModule, type MunicipalityModule } from '../../src/servers/municipality/index.js';
+import { nationalModule } from '../../src/servers/national/index.js';
+import { prefectureModule } from '../../src/servers/prefecture/index.js';
+import type { Store } from '../../src/store/index.js';
+import { describeEachEngine } from '../support/engines.js';
+
+const NATIONAL = 'national' as NodeId;
+const TOKYO = 'pref-13' as NodeId;
+const OSAKA = 'pref-27' as NodeId;
+const BUNKYO = 'muni-131059' as NodeId;
+const MATSUBARA = 'muni-272175' as NodeId;
+const silent = pino({ enabled: false });
+
+const running: RunningNode<NodeModule>[] = [];
+const directories: string[] = [];
+afterEach(async () => {
+  for (const node of running.splice(0).reverse()) await node.stop();
+  await Promise.all(directories.splice(0).map((path) => rm(path, { recursive: true, force: true })));
+});
+
+/** Polls until `condition` holds, failing after `limitMs` so the test always ends by itself. */
+async function waitUntil(what: string, condition: () => Promise<boolean>, limitMs = 20_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
+    await sleep(25);
+  }
+}
+
+async function inboxTypes(store: Store, from: NodeId): Promise<string[]> {
+  const rows = await store.db
+    .selectFrom('inbox')
+    .select('type')
+    .where('from_node', '=', from)
+    .orderBy('seq')
+    .execute();
+  return rows.map((row) => row.type);
+}
+
+describeEachEngine('municipal changes over the network', ({ createLocation }) => {
+  it('a birth reaches the prefecture and the national server; a move keeps the code across prefectures', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'jukinet-municipal-'));
+    directories.push(root);
+    const ids = [NATIONAL, TOKYO, OSAKA, BUNKYO, MATSUBARA];
+    const layout = await prepareNetwork(root, {
+      nodeIds: ids,
+      basePort: await freePortRange(ids.length * 2),
+    });
+    async function start<M extends NodeModule>(
+      id: NodeId,
+      factory: (context: NodeContext) => M,
+    ): Promise<RunningNode<M>> {
+      const config = { ...(await layout.configOf(id)), database: await createLocation() };
+      const node = await startNode(config, factory, {
+        logger: silent,
+        upstreamTimeoutMs: 20_000,
+        dispatcher: { backoff: { initialMs: 20, maxMs: 500 }, pollIntervalMs: 200 },
+      });
+      running.push(node);
+      return node;
+    }
+    const national = await start(NATIONAL, nationalModule);
+    const tokyo = await start(TOKYO, (context) => prefectureModule(context, { lowWater: 10, blockSize: 50 }));
+    const osaka = await start(OSAKA, (context) => prefectureModule(context, { lowWater: 10, blockSize: 50 }));
+    const bunkyo = await start<MunicipalityModule>(BUNKYO, (context) =>
+      municipalityModule(context, { lowWater: 5, blockSize: 10 }),
+    );
+    const matsubara = await start<MunicipalityModule>(MATSUBARA, (context) =>
+      municipalityModule(context, { lowWater: 5, blockSize: 10 }),
+    );
+
+    const born = await bunkyo.module.register.recordBirth({
+      name: '文京 太郎',
+      nameKana: 'ブンキョウ タロウ',
+      birthDate: '2024-03-20',
+      sex: 'male',
+      address: '東京都文京区本郷一丁目1番1号',
+    });
+    const code = born.residentCode;
+    await waitUntil('the birth reaches the national server', async () => {
+      return (await identityHistory(national.context.store.db, code)).length === 1;
+    });
+    expect(await inboxTypes(tokyo.context.store, BUNKYO)).toEqual(['identity.changed']);
+    const atPrefecture = await identityHistory(tokyo.context.store.db, code);
+    expect(atPrefecture.map((version) => [version.reason, version.changeDate, version.origin])).toEqual([
+      ['birth', '2024-03-20', BUNKYO],
+    ]);
+    expect((await identityHistory(national.context.store.db, code))[0]?.info).toEqual(atPrefecture[0]?.info);
+
+    await bunkyo.module.register.recordMoveOut(born.id, { destination: '大阪府松原市阿保一丁目1番1号' });
+    const arrived = await matsubara.module.register.recordMoveIn({
+      name: '文京 太郎',
+      nameKana: 'ブンキョウ タロウ',
+      birthDate: '2024-03-20',
+      sex: 'male',
+      address: '大阪府松原市阿保一丁目1番1号',
+      residentCode: code,
+      previousAddress: '東京都文京区本郷一丁目1番1号',
+    });
+    expect(arrived.residentCode).toBe(code);
+    await waitUntil('the move reaches the national server', async () => {
+      return (await identityHistory(national.context.store.db, code)).length === 3;
+    });
+    expect((await identityHistory(osaka.context.store.db, code)).map((version) => version.reason)).toEqual([
+      'move-in',
+    ]);
+    expect((await identityHistory(tokyo.context.store.db, code)).map((version) => version.reason)).toEqual([
+      'birth',
+      'move-out',
+    ]);
+    const nationwide = await identityHistory(national.context.store.db, code);
+    expect(nationwide.map((version) => [version.reason, version.lgCode])).toEqual(
+      expect.arrayContaining([
+        ['birth', '131059'],
+        ['move-out', '131059'],
+        ['move-in', '272175'],
+      ]),
+    );
+  });
+});
