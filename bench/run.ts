@@ -1,0 +1,278 @@
+// `npm run bench`: propagation and look-up figures of a running network, each beside a baseline measured in the same
+// run on the same machine (docs/bench.md). Prints a table and writes bench/results/<ISO timestamp>.json.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { NodeId } from '../src/domain/index.js';
+import { createPeerClient, type NodeTlsMaterial } from '../src/net/index.js';
+import { measureSqliteCommits, startEchoServer } from './baselines.js';
+import {
+  machineInfo,
+  now,
+  percentile,
+  perSecond,
+  printTable,
+  runLoad,
+  writeResults,
+  type Row,
+} from './harness.js';
+import { countVersions, startBenchNetwork, versionsSince, type BenchNetwork } from './network.js';
+
+const HELP = `Usage: npm run bench -- [options]
+
+  --changes N          identity changes to propagate (default 5000)
+  --lookups N          national look-ups by code (default 20000)
+  --residents N        residents seeded per municipality (default 500)
+  --municipalities L   comma-separated LG codes (default 131059,272175)
+  --concurrency N      requests in flight for the look-ups and the echo baseline (default 32)
+  --commits N          rows for the raw SQLite baseline (default 2000)
+  --dir PATH           where the network and the baseline database live (default: a new temporary directory)
+  --keep               keep that directory afterwards
+  --help
+`;
+
+const NATIONAL = 'national' as NodeId;
+
+function positive(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`--${name} must be a positive whole number, not "${value}"`);
+  return n;
+}
+
+/** Runs `count` GET requests to `path(i)` with `concurrency` in flight over one HTTP/2 mTLS session. */
+async function measureGets(
+  options: { tls: NodeTlsMaterial; endpoint: string; count: number; concurrency: number },
+  path: (index: number) => string,
+): Promise<{ perSecond: number; p50Ms: number; p99Ms: number }> {
+  const client = createPeerClient({ tls: options.tls, endpoint: options.endpoint, expectedNodeId: NATIONAL });
+  try {
+    // Warm up: the handshake and the first requests are not part of the steady state.
+    await runLoad(Math.min(500, options.count), (i) => client.request('GET', path(i)).then(() => undefined), {
+      concurrency: options.concurrency,
+    });
+    const { elapsedMs, latenciesMs } = await runLoad(
+      options.count,
+      (i) => client.request('GET', path(i)).then(() => undefined),
+      { concurrency: options.concurrency },
+    );
+    return {
+      perSecond: perSecond(options.count, elapsedMs),
+      p50Ms: percentile(latenciesMs, 0.5),
+      p99Ms: percentile(latenciesMs, 0.99),
+    };
+  } finally {
+    await client.close();
+  }
+}
+
+/** Drives `changes` moves within the municipalities and waits until the national server holds every one. */
+async function measurePropagation(
+  network: BenchNetwork,
+  options: { changes: number; referenceDate: string },
+): Promise<{
+  perSecond: number;
+  elapsedMs: number;
+  submitPerSecond: number;
+  lagP50Ms: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+  arrived: number;
+}> {
+  const munis = network.municipalities;
+  const before = await countVersions(network.national);
+  const since = new Date().toISOString();
+  const startedAt = Date.now();
+  // Each municipality gets its share of the changes, submitted by a few clerks at once.
+  const submit = runLoad(
+    options.changes,
+    async (i) => {
+      const muni = munis[i % munis.length]!;
+      const k = Math.floor(i / munis.length);
+      const resident = muni.residents[k % muni.residents.length]!;
+      const address = muni.addresses[(k * 7 + 1) % muni.addresses.length]!;
+      await muni.node.module.register.recordMoveWithin(resident.id, {
+        address: `${address} ${k}`,
+        date: options.referenceDate,
+      });
+    },
+    { concurrency: 4 * munis.length },
+  );
+  const submitted = await submit;
+  // Wait for the national server; give up only when nothing has arrived for 60 s (reported as incomplete).
+  let arrived = 0;
+  let lastProgress = now();
+  for (;;) {
+    const count = (await countVersions(network.national)) - before;
+    if (count > arrived) lastProgress = now();
+    arrived = count;
+    if (arrived >= options.changes || now() - lastProgress > 60_000) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const national = await versionsSince(network.national, since);
+  const lags: number[] = [];
+  let lastArrival = startedAt;
+  for (const muni of munis) {
+    for (const [key, committedAt] of await versionsSince(muni.node, since)) {
+      const arrivedAt = national.get(key);
+      if (arrivedAt === undefined) continue;
+      lags.push(arrivedAt - committedAt);
+      lastArrival = Math.max(lastArrival, arrivedAt);
+    }
+  }
+  // The end is when the last change was recorded nationally, not when the poll noticed it.
+  const elapsedMs = Math.max(lastArrival - startedAt, submitted.elapsedMs);
+  return {
+    perSecond: perSecond(arrived, elapsedMs),
+    elapsedMs,
+    submitPerSecond: perSecond(options.changes, submitted.elapsedMs),
+    lagP50Ms: percentile(lags, 0.5),
+    lagP99Ms: percentile(lags, 0.99),
+    lagMaxMs: percentile(lags, 1),
+    arrived,
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      changes: { type: 'string' },
+      lookups: { type: 'string' },
+      residents: { type: 'string' },
+      municipalities: { type: 'string' },
+      concurrency: { type: 'string' },
+      commits: { type: 'string' },
+      dir: { type: 'string' },
+      keep: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help === true) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const changes = positive('changes', values.changes, 5000);
+  const lookups = positive('lookups', values.lookups, 20_000);
+  const residents = positive('residents', values.residents, 500);
+  const concurrency = positive('concurrency', values.concurrency, 32);
+  const commits = positive('commits', values.commits, 2000);
+  const municipalities = (values.municipalities ?? '131059,272175').split(',').map((code) => code.trim());
+  const referenceDate = new Date().toISOString().slice(0, 10);
+  const root = values.dir ?? (await mkdtemp(join(tmpdir(), 'jukinet-bench-')));
+  const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
+
+  let network: BenchNetwork | undefined;
+  try {
+    log(`raw SQLite commits (${commits}) in ${root}`);
+    const sqlite = measureSqliteCommits(root, commits);
+
+    log(
+      `starting national, prefectures and ${municipalities.join(', ')}; seeding ${residents} residents each`,
+    );
+    const bootStarted = now();
+    network = await startBenchNetwork(join(root, 'network'), {
+      municipalities,
+      residents,
+      seed: 2025,
+      referenceDate,
+    });
+    const seeded = network.municipalities.reduce((sum, muni) => sum + muni.residents.length, 0);
+    // The seeding itself travels to the national server; the measurement starts once it has arrived.
+    while ((await countVersions(network.national)) < seeded) await new Promise((r) => setTimeout(r, 50));
+    const bootMs = now() - bootStarted;
+
+    log(`propagating ${changes} changes`);
+    const propagation = await measurePropagation(network, { changes, referenceDate });
+
+    log(`echo baseline and ${lookups} look-ups, ${concurrency} in flight`);
+    const echo = await startEchoServer(network.nationalTls);
+    const codes = network.municipalities.flatMap((muni) => muni.residents.map((r) => r.residentCode));
+    let echoFigures;
+    try {
+      echoFigures = await measureGets(
+        { tls: network.lookupClientTls, endpoint: echo.endpoint, count: lookups, concurrency },
+        (i) => `/v1/identity/${codes[i % codes.length]!}`,
+      );
+    } finally {
+      await echo.close();
+    }
+    const lookupFigures = await measureGets(
+      {
+        tls: network.lookupClientTls,
+        endpoint: network.national.networkEndpoint,
+        count: lookups,
+        concurrency,
+      },
+      (i) => `/v1/identity/${codes[i % codes.length]!}`,
+    );
+
+    const propagationRatio = propagation.perSecond / sqlite.commitsPerSecond;
+    const lookupRatio = lookupFigures.perSecond / echoFigures.perSecond;
+    const rows: Row[] = [
+      { label: 'identity changes to national', figure: { value: propagation.perSecond, unit: 'changes/s' } },
+      {
+        label: '  submitted at municipalities',
+        figure: { value: propagation.submitPerSecond, unit: 'changes/s' },
+      },
+      { label: '  end-to-end lag p50', figure: { value: propagation.lagP50Ms, unit: 'ms' } },
+      { label: '  end-to-end lag p99', figure: { value: propagation.lagP99Ms, unit: 'ms' } },
+      { label: 'raw durable SQLite commits', figure: { value: sqlite.commitsPerSecond, unit: 'commits/s' } },
+      {
+        label: 'ratio changes / raw commits',
+        figure: { value: propagationRatio, unit: '' },
+        note: `(${propagation.arrived}/${changes} arrived)`,
+      },
+    ];
+    printTable('Propagation (municipality → prefecture → national)', rows);
+    printTable('Look-up (GET /v1/identity/:code on the national server, mTLS)', [
+      { label: 'national look-ups', figure: { value: lookupFigures.perSecond, unit: 'req/s' } },
+      { label: '  latency p50', figure: { value: lookupFigures.p50Ms, unit: 'ms' } },
+      { label: '  latency p99', figure: { value: lookupFigures.p99Ms, unit: 'ms' } },
+      { label: 'bare HTTP/2 mTLS echo', figure: { value: echoFigures.perSecond, unit: 'req/s' } },
+      { label: '  latency p50', figure: { value: echoFigures.p50Ms, unit: 'ms' } },
+      { label: 'ratio look-ups / echo', figure: { value: lookupRatio, unit: '' } },
+    ]);
+
+    const path = await writeResults(join(dirname(fileURLToPath(import.meta.url)), 'results'), {
+      at: new Date().toISOString(),
+      machine: machineInfo(),
+      parameters: { changes, lookups, residents, municipalities, concurrency, commits, directory: root },
+      setup: { seededResidents: seeded, bootAndSeedMs: Math.round(bootMs) },
+      propagation: {
+        changesPerSecond: propagation.perSecond,
+        submittedPerSecond: propagation.submitPerSecond,
+        elapsedMs: propagation.elapsedMs,
+        arrived: propagation.arrived,
+        lagP50Ms: propagation.lagP50Ms,
+        lagP99Ms: propagation.lagP99Ms,
+        lagMaxMs: propagation.lagMaxMs,
+        baseline: { rawSqliteCommitsPerSecond: sqlite.commitsPerSecond, rows: commits },
+        ratio: propagationRatio,
+      },
+      lookup: {
+        lookupsPerSecond: lookupFigures.perSecond,
+        p50Ms: lookupFigures.p50Ms,
+        p99Ms: lookupFigures.p99Ms,
+        baseline: {
+          echoPerSecond: echoFigures.perSecond,
+          p50Ms: echoFigures.p50Ms,
+          p99Ms: echoFigures.p99Ms,
+        },
+        ratio: lookupRatio,
+      },
+    });
+    process.stdout.write(`\nwritten ${path}\n`);
+  } finally {
+    await network?.stop();
+    if (values.keep !== true && values.dir === undefined) await rm(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
