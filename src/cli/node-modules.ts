@@ -3,15 +3,19 @@
 import type { NodeRole } from '../domain/node-id.js';
 import type { NodeModuleFactory } from '../servers/common/index.js';
 import { municipalityModule } from '../servers/municipality/index.js';
+import { nationalModule } from '../servers/national/index.js';
+import { prefectureModule } from '../servers/prefecture/index.js';
 import { JukinetError, quote } from '../shared/errors.js';
 
-/** The module factory for `role`; JUKI_ERR_CONFIG_INVALID for a role no server kind implements yet. */
+/** The module factory for `role`; JUKI_ERR_CONFIG_INVALID for agencies, which no server kind runs yet. */
 export function moduleFactoryOf(role: NodeRole): NodeModuleFactory {
   switch (role) {
+    case 'national':
+      return (context) => nationalModule(context);
+    case 'prefecture':
+      return (context) => prefectureModule(context);
     case 'municipality':
       return (context) => municipalityModule(context);
-    case 'national':
-    case 'prefecture':
     case 'agency':
       throw new JukinetError('JUKI_ERR_CONFIG_INVALID', `no ${quote(role)} server in this build yet`);
   }
