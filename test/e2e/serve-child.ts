@@ -28,7 +28,7 @@ export function spawnServe(configPath: string, options: { readyMs?: number } = {
   );
   let out = '';
   let err = '';
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     err = (err + chunk).slice(-200_000);
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
@@ -38,7 +38,7 @@ export function spawnServe(configPath: string, options: { readyMs?: number } = {
     const timer = setTimeout(() => {
       reject(new Error(`serve ${configPath} not ready in time; stderr:\n${err.slice(-4000)}`));
     }, options.readyMs ?? 60_000);
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk;
       const line = out.split('\n').find((candidate) => candidate.startsWith('ready '));
       if (line !== undefined) {
