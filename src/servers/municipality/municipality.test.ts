@@ -89,6 +89,16 @@ describeEachEngine('municipal register and CS', ({ openFresh }) => {
     return { store, muni, register: muni.module.register };
   }
 
+  it('municipalityModule() accepts node.ping only and answers the consistency check', async () => {
+    const { muni } = await setUp();
+    const { module } = muni;
+    expect(module.role).toBe('municipality');
+    expect(module.messages.map((message) => message.type)).toEqual(['node.ping']);
+    expect(module.networkRoutes?.().map((route) => [route.method, route.path])).toEqual([
+      ['GET', '/v1/consistency/:lgCode'],
+    ]);
+  });
+
   it('recordBirth() opens a record dated on the birth date with a code from the holding, and sends a birth', async () => {
     const { store, muni, register } = await setUp({ codes: 3 });
     const record = await register.recordBirth(TARO);
