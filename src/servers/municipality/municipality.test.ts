@@ -378,6 +378,19 @@ describeEachEngine('municipal register and CS', ({ openFresh }) => {
     expect(await register.getResident(person.id)).toEqual(person);
   });
 
+  it('concurrent births each get their own code and their own message, in one channel without gaps', async () => {
+    const { store, muni, register } = await setUp({ codes: 12 });
+    const records = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => register.recordBirth({ ...TARO, name: `文京 ${i + 1}郎` })),
+    );
+    expect(new Set(records.map((record) => record.residentCode)).size).toBe(10);
+    expect(await countAvailableCodes(store.db)).toBe(2);
+    const envelopes = await muni.outbox();
+    expect(envelopes.map((envelope) => envelope.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const sent = (await sentChanges(muni)).map(({ change }) => change.residentCode).sort();
+    expect(sent).toEqual(records.map((record) => record.residentCode).sort());
+  });
+
   it('an empty code holding refuses a birth and changes nothing', async () => {
     const { store, register } = await setUp({ codes: 1 });
     await register.recordBirth(TARO);
