@@ -106,7 +106,10 @@ export interface Register {
   requestCodeChange(residentId: string, request?: CodeChangeRequest): Promise<ResidentRecord>;
   /** The record (open or 除票) with this id. */
   getResident(id: string): Promise<ResidentRecord | undefined>;
-  /** The current record holding this code, or else the latest 除票 that held it; undefined for an unknown or invalid code. */
+  /**
+   * The current record holding this code, or else the latest 除票 that held it; undefined for an unknown or invalid
+   * code, and for a code replaced by a code change (its record is found by the new code; searching history is issue 4).
+   */
   findByCode(code: string): Promise<ResidentRecord | undefined>;
   /** The record's actions, oldest first. */
   residentHistory(id: string): Promise<ResidentAction[]>;
