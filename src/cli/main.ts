@@ -5,6 +5,7 @@ import { isJukinetError } from '../shared/errors.js';
 import { registerCodeCommands } from './code.js';
 import { registerLgCommands } from './lg.js';
 import { registerPkiCommands } from './pki.js';
+import { registerSeedCommand } from './seed.js';
 import { registerServeCommand } from './serve.js';
 import { registerUpCommand } from './up.js';
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerCodeCommands(program);
   registerLgCommands(program);
   registerPkiCommands(program);
+  registerSeedCommand(program);
   registerServeCommand(program);
   registerUpCommand(program);
   return program;
