@@ -285,7 +285,7 @@ export const ERRORS = {
   JUKI_ERR_HOUSEHOLD_ADDRESS_MISMATCH: {
     origin: 'municipality',
     category: 'business',
-    message: 'Address differs from the household\'s address',
+    message: "Address differs from the household's address",
   },
   JUKI_ERR_HOUSEHOLD_EXISTS: {
     origin: 'municipality',
@@ -310,7 +310,7 @@ export const ERRORS = {
   JUKI_ERR_REGISTER_DATE_BEFORE_LAST_CHANGE: {
     origin: 'municipality',
     category: 'business',
-    message: 'Date is before the record\'s latest change',
+    message: "Date is before the record's latest change",
   },
   JUKI_ERR_REGISTER_DATE_IN_FUTURE: {
     origin: 'municipality',
