@@ -2,6 +2,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { isJukinetError } from '../shared/errors.js';
+import { registerCheckCommands } from './check.js';
 import { registerCodeCommands } from './code.js';
 import { registerLgCommands } from './lg.js';
 import { registerPkiCommands } from './pki.js';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .exitOverride()
     .showHelpAfterError();
+  registerCheckCommands(program);
   registerCodeCommands(program);
   registerLgCommands(program);
   registerPkiCommands(program);
