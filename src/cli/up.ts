@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { pino, type Logger } from 'pino';
-import { findLocalGovernmentByCode, type LocalGovernmentCode, type ResidentCode } from '../domain/index.js';
-import { consistencyDigest, differingCodes, identityHistory } from '../servers/common/identity-history.js';
+import { type LocalGovernmentCode, type ResidentCode } from '../domain/index.js';
+import { identityHistory, type ConsistencyDigest } from '../servers/common/identity-history.js';
 import { DEFAULT_BASE_PORT, displayNameOf } from '../servers/common/index.js';
 import { JukinetError } from '../shared/errors.js';
+import { checkConsistency, formatConsistencyReport } from './check.js';
 import {
   DEFAULT_MUNICIPALITIES,
   countOpenIdentities,
@@ -184,7 +185,7 @@ export async function runSmoke(options: {
     await takikawa.recordDeath(deceased.id, { date: today });
     write(`smoke: death at 滝川市, code ${deceased.residentCode}`);
 
-    const national = network.national.context.store.db;
+    const nationalDb = network.national.context.store.db;
     const expected: [ResidentCode, string][] = [
       [baby.residentCode, 'birth'],
       [moved.residentCode, 'move-out'],
@@ -193,7 +194,7 @@ export async function runSmoke(options: {
     ];
     await waitUntil('the national server holds the birth, the move and the death', deadline, async () => {
       for (const [code, reason] of expected) {
-        const history = await identityHistory(national, code);
+        const history = await identityHistory(nationalDb, code);
         if (!history.some((version) => version.reason === reason)) return false;
       }
       return true;
@@ -214,32 +215,15 @@ export async function runSmoke(options: {
       return true;
     });
 
-    const problems: string[] = [];
-    for (const municipality of network.municipalities) {
-      const lgCode = municipality.nodeId.slice('muni-'.length) as LocalGovernmentCode;
-      const prefecture = network.prefectures.find((node) => node.nodeId === `pref-${lgCode.slice(0, 2)}`);
-      if (prefecture === undefined) throw new Error(`no prefecture for ${lgCode}`);
-      const [own, prefectural, nationwide] = await Promise.all(
-        [municipality, prefecture, network.national].map((node) =>
-          consistencyDigest(node.context.store.db, lgCode),
-        ),
-      );
-      for (const [tier, digest] of [
-        ['prefecture', prefectural!],
-        ['national', nationwide!],
-      ] as const) {
-        const differing = differingCodes(own!, digest);
-        if (differing.length > 0) {
-          problems.push(
-            `${lgCode} ${tier}: ${differing.length} differ (${differing.slice(0, 5).join(', ')})`,
-          );
-        }
-      }
-      write(
-        `smoke: ${findLocalGovernmentByCode(lgCode)?.fullName ?? lgCode}: ${own!.count} residents, digests agree`,
-      );
-    }
-    if (problems.length > 0) throw new Error(`consistency check: ${problems.join('; ')}`);
+    // The same check as `jukinet check consistency`, asked by the national server over mTLS.
+    const national = network.national;
+    const report = await checkConsistency({
+      municipalities: network.municipalities.map((node) => node.nodeId),
+      fetchDigest: (node, lgCode) =>
+        national.context.call<ConsistencyDigest>(node, { method: 'GET', path: `/v1/consistency/${lgCode}` }),
+    });
+    for (const line of formatConsistencyReport(report)) write(`smoke: ${line}`);
+    if (!report.consistent) throw new Error('consistency check: the copies differ (above)');
     write('smoke: ok');
     return 0;
   } catch (error) {
