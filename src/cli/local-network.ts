@@ -1,6 +1,7 @@
 // A whole network in this one process (what `jukinet up` runs): the national server, the 47 prefectures and the chosen
 // municipalities, each with its own listeners, database and keys, started in order and stopped in reverse.
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import {
   findLocalGovernmentByCode,
@@ -25,7 +26,7 @@ import {
   type MunicipalityModule,
   type OfficialEntryRequest,
 } from '../servers/municipality/index.js';
-import { JukinetError, quote } from '../shared/errors.js';
+import { JukinetError, isJukinetError, quote } from '../shared/errors.js';
 import { moduleFactoryOf } from './node-modules.js';
 
 /** 文京区, 松原市, 滝川市, 鳥取市: the municipalities `jukinet up` starts unless told otherwise. */
@@ -209,7 +210,7 @@ export async function seedPopulation(
     let recorded = 0;
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
-      await register.recordOfficialEntries(batch);
+      await recordWhenCodesArrive(() => register.recordOfficialEntries(batch));
       recorded += batch.length;
       batch = [];
     };
@@ -235,6 +236,22 @@ export async function seedPopulation(
     options.onProgress?.(`seeded ${lg?.fullName ?? lgCode}: ${recorded} residents`);
   }
   return seeded;
+}
+
+/**
+ * Runs `record` again while the municipality's code holding is empty: seeding outpaces the background refill from
+ * the prefecture, and a batch is all or nothing, so waiting and retrying loses nothing. Gives up after `limitMs`.
+ */
+async function recordWhenCodesArrive<T>(record: () => Promise<T>, limitMs = 180_000): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    try {
+      return await record();
+    } catch (error) {
+      if (!isJukinetError(error, 'JUKI_ERR_CODE_POOL_EMPTY') || Date.now() > deadline) throw error;
+      await sleep(250);
+    }
+  }
 }
 
 /** Open (not closed) identity records this node holds: a municipality's residents, a prefecture's, everyone's. */
