@@ -50,10 +50,14 @@ export async function runUp(options: UpOptions): Promise<void> {
   });
   try {
     if (network.layout.created) write('  first run: created the CA, certificates and databases');
-    await seedPopulation(network.municipalities, {
+    const seeded = await seedPopulation(network.municipalities, {
       population: options.population,
       onProgress: (line) => write(`  ${line}`),
     });
+    if ([...seeded.values()].some((count) => count > 0)) {
+      write('  waiting until the prefectures and the national server hold the seeded residents…');
+      write(`  ${await awaitDelivery(network, { limitMs: 180_000 })}`);
+    }
     for (const line of await networkTable(network)) write(line);
     write('');
     write('Terminals (the browser will warn: the certificate is from the network CA in pki/ca/ca.crt.pem):');
@@ -69,6 +73,30 @@ export async function runUp(options: UpOptions): Promise<void> {
     logger.flush();
   }
   write('jukinet: stopped');
+}
+
+/**
+ * Waits until every municipality has delivered its outbox to its prefecture and every prefecture to the national
+ * server, or `limitMs` has passed (the network keeps delivering in the background), and says which.
+ */
+export async function awaitDelivery(network: LocalNetwork, options: { limitMs: number }): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<false>((resolveLimit) => {
+    timer = setTimeout(() => resolveLimit(false), options.limitMs);
+  });
+  const delivered = (async (): Promise<true> => {
+    await Promise.all(network.municipalities.map((node) => node.dispatcher.drained()));
+    await Promise.all(network.prefectures.map((node) => node.dispatcher.drained()));
+    return true;
+  })();
+  delivered.catch(() => undefined);
+  try {
+    return (await Promise.race([delivered, limit]))
+      ? 'every change has reached the national server'
+      : `still delivering after ${Math.round(options.limitMs / 1000)} s: the counts below are a snapshot`;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The table of servers: name, role, ports, residents (open identity records), state. */
