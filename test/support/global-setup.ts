@@ -1,8 +1,11 @@
 // Runs once per test run: starts ONE throwaway PostgreSQL cluster (postgres-cluster.ts) and provides its URL to every
 // test as `inject('pgUrl')`, or null when the server binaries are missing (then the PostgreSQL store tests skip,
-// unless JUKINET_REQUIRE_PG=1, which makes a missing PostgreSQL fail the run as CI requires).
+// unless JUKINET_REQUIRE_PG=1, which makes a missing PostgreSQL fail the run as CI requires). Builds the terminal
+// application first when it has not been built.
 
 import type { TestProject } from 'vitest/node';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { findPostgresBinaries, startPostgresCluster } from './postgres-cluster.js';
 
 declare module 'vitest' {
@@ -13,6 +16,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  await ensureClientBuilt();
   const binDir = findPostgresBinaries();
   if (binDir === undefined) {
     if (process.env['JUKINET_REQUIRE_PG'] === '1') {
@@ -37,4 +41,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     process.removeListener('exit', onExit);
     await cluster.stop();
   };
+}
+
+/**
+ * The browser tests load the terminal application from dist/web/client, which `npm install` builds; a checkout that
+ * was never built (or whose build was removed) gets it built here once, so `npm test` works either way.
+ */
+async function ensureClientBuilt(): Promise<void> {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  if (existsSync(`${root}dist/web/client/index.html`)) return;
+  const { build } = await import('vite');
+  await build({ configFile: `${root}vite.config.ts`, logLevel: 'warn' });
 }

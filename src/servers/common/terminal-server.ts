@@ -1,12 +1,17 @@
-// The terminal port (DESIGN.md §7): HTTPS with the node's certificate over HTTP/1.1 so that a browser can use it.
-// For now a Japanese status page and its JSON; no personal data and no writes until operator login (issue 4).
+// The terminal port (DESIGN.md §7, §10): HTTPS with the node's certificate, serving the terminal web application
+// (src/web/client, built into dist/web/client) and its JSON API. For now the API answers the node's status; operator
+// login, the register and certificates come with issue 4.
 
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
-import type { Socket } from 'node:net';
+import type { Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import { fastify, type FastifyInstance } from 'fastify';
 import type { NodeId, NodeRole } from '../../domain/node-id.js';
 import type { PeerDeliveryStats } from '../../net/index.js';
+import { JukinetError, quote } from '../../shared/errors.js';
 
 /** What GET /api/status answers. */
 export interface NodeStatus {
@@ -35,66 +40,71 @@ const ROLE_NAMES: Readonly<Record<NodeRole, string>> = {
   agency: '国の機関等',
 };
 
-/** Creates the terminal server; nothing listens until listen(). */
+/** Where `npm run build` puts the terminal application (from src/ under tsx and from dist/ alike: both are 3 deep). */
+export const DEFAULT_CLIENT_DIRECTORY = fileURLToPath(new URL('../../../dist/web/client/', import.meta.url));
+
+const SECURITY_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+} as const;
+
+/**
+ * Creates the terminal server; nothing listens until listen(). It serves the built application from
+ * `clientDirectory` (by default dist/web/client) with every other GET outside /api answered by its index.html, so the
+ * application's own paths load; without a build it answers the plain status page instead.
+ */
 export function createTerminalServer(options: {
   certificatePem: string;
   privateKey: KeyObject | string;
   status: () => NodeStatus;
+  clientDirectory?: string;
 }): TerminalServer {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer(
-    { cert: options.certificatePem, key: keyPem(options.privateKey), minVersion: 'TLSv1.2' },
-    (request, response) => {
-      const path = new URL(request.url ?? '/', 'https://terminal.invalid').pathname;
-      const headers = {
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
-        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
-      };
-      if (request.method !== 'GET' && request.method !== 'HEAD') {
-        response.writeHead(405, { ...headers, allow: 'GET, HEAD' }).end();
-        return;
-      }
-      if (path === '/api/status') {
-        response
-          .writeHead(200, { ...headers, 'content-type': 'application/json; charset=utf-8' })
-          .end(JSON.stringify(options.status()));
-        return;
-      }
-      if (path === '/') {
-        response
-          .writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' })
-          .end(statusPage(options.status()));
-        return;
-      }
-      response
-        .writeHead(404, { ...headers, 'content-type': 'text/plain; charset=utf-8' })
-        .end('見つかりません');
-    },
+  const clientDirectory = options.clientDirectory ?? DEFAULT_CLIENT_DIRECTORY;
+  const built = existsSync(`${clientDirectory}/index.html`);
+  const app: FastifyInstance<Server> = fastify({
+    https: { cert: options.certificatePem, key: keyPem(options.privateKey), minVersion: 'TLSv1.2' },
+    logger: false,
+    forceCloseConnections: true,
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    reply.headers(SECURITY_HEADERS);
+    done(null, payload);
+  });
+  app.get('/api/status', (_request, reply) => reply.send(options.status()));
+  app.all('/api/*', (request, reply) =>
+    reply.code(404).send({
+      error: new JukinetError('JUKI_ERR_ROUTE_NOT_FOUND', `${request.method} ${quote(request.url)}`),
+    }),
   );
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
+  if (built) {
+    void app.register(fastifyStatic, {
+      root: clientDirectory,
+      prefix: '/',
+      wildcard: false,
+      index: 'index.html',
+    });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return reply.code(405).header('allow', 'GET, HEAD').send();
+    }
+    if (built) return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    return reply.type('text/html; charset=utf-8').send(statusPage(options.status()));
   });
   return {
-    listen(port, host) {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve({ port: (server.address() as AddressInfo).port });
-        });
-      });
+    async listen(port, host) {
+      await app.listen({ port, host });
+      return { port: (app.server.address() as AddressInfo).port };
     },
-    close() {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => {
-        if (!server.listening) return resolve();
-        server.close(() => resolve());
-      });
+    async close() {
+      await app.close();
     },
     updateCertificate(material) {
-      server.setSecureContext({ cert: material.certificatePem, key: keyPem(material.privateKey) });
+      app.server.setSecureContext({ cert: material.certificatePem, key: keyPem(material.privateKey) });
     },
   };
 }
