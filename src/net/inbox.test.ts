@@ -217,6 +217,24 @@ describeEachEngine('receiveEnvelopes()', ({ openFresh }) => {
     expect(await receive(store, [message])).toEqual([{ id: message.id, seq: 1, status: 'applied' }]);
   });
 
+  it('receiveEnvelopes() keeps the envelopes before one its apply refuses, and none of the refused one’s writes', async () => {
+    const store = await freshStore();
+    const record = recordingApply();
+    // Writes its effect, then refuses seq 2: the write must not survive, seq 1 must, seq 3 is not looked at.
+    const refuseSecond: typeof record = async (trx, envelope, body) => {
+      await record(trx, envelope, body);
+      if (envelope.seq === 2) throw new JukinetError('JUKI_ERR_IDENTITY_INFO_INVALID', 'refused by the test');
+    };
+    const acks = await receive(store, [envelope(1), envelope(2), envelope(3)], { apply: refuseSecond });
+    expect(acks.map((ack) => ack.status)).toEqual(['applied', 'rejected']);
+    expect(acks[1]).toMatchObject({ seq: 2, error: { code: 'JUKI_ERR_IDENTITY_INFO_INVALID' } });
+    expect((await readAppliedLog(store)).map((row) => row.seq)).toEqual([1]);
+    expect(
+      (await store.db.selectFrom('inbox').select('seq').execute()).map((row) => Number(row.seq)),
+    ).toEqual([1]);
+    expect(await lastSeq(store)).toBe(1);
+  });
+
   it('receiveEnvelopes() refuses a body its type does not allow', async () => {
     const store = await freshStore();
     const [ack] = await receive(store, [envelope(1, { body: { note: 'x'.repeat(300) } })]);

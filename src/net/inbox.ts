@@ -1,5 +1,6 @@
 // The receiving side of delivery (docs/protocol/delivery.md): checks each envelope (addressee, sender, signature,
-// body), then applies it exactly once and in sequence order, recording (from, id) in the inbox in the same transaction.
+// body), then applies the batch exactly once and in sequence order, recording each (from, id) in the inbox in the same
+// transaction as its effect.
 
 import type { Transaction } from 'kysely';
 import { sql } from 'kysely';
@@ -74,27 +75,65 @@ export interface ReceiveOptions {
 }
 
 /**
- * Receives a batch of envelopes from one authenticated peer and returns one ack per envelope, in order, each only
- * after its transaction committed (durable before acknowledged). Processing stops at the first refused envelope,
- * whose ack says why; the sender retries the rest later. A failure that is not a JukinetError (a bug in `apply`, a
- * database outage) is thrown, and the sender retries the whole batch: whatever committed comes back as duplicate.
+ * Receives a batch of envelopes from one authenticated peer and returns one ack per envelope, in order, only after
+ * the transaction that applied them committed (durable before acknowledged). Each envelope is checked first
+ * (addressee, sender, signature, authorisation, body); those that pass are applied in order in one transaction, so a
+ * batch costs one durable commit, not one per envelope. Processing stops at the first refused envelope, whose ack says
+ * why; the envelopes before it are applied and the sender retries the rest later. A failure that is not a
+ * JukinetError (a bug in `apply`, a database outage) is thrown and nothing of the batch commits: the sender retries it.
  */
 export async function receiveEnvelopes(store: Store, options: ReceiveOptions): Promise<Ack[]> {
-  const acks: Ack[] = [];
+  const checked: CheckedEnvelope[] = [];
+  let refusal: Ack | undefined;
   for (const raw of options.envelopes) {
     try {
-      acks.push(await receiveOne(store, raw, options));
+      checked.push(await checkOne(store, raw, options));
     } catch (error) {
       if (!isJukinetError(error)) throw error;
-      const { id, seq } = peekIdAndSeq(raw);
-      acks.push({ id, seq, status: 'rejected', error: { code: error.code, message: error.message } });
+      refusal = rejectedAck(peekIdAndSeq(raw), error);
       break;
     }
   }
-  return acks;
+  let applying = checked;
+  for (;;) {
+    if (applying.length === 0) return refusal === undefined ? [] : [refusal];
+    try {
+      const acks = await commitWithRetry(store, applying, options);
+      return refusal === undefined ? acks : [...acks, refusal];
+    } catch (error) {
+      if (!(error instanceof EnvelopeRefused)) throw error;
+      // Nothing of the batch committed: apply the envelopes before the refused one again, without it.
+      refusal = rejectedAck(applying[error.index]!.envelope, error.cause);
+      applying = applying.slice(0, error.index);
+    }
+  }
 }
 
-async function receiveOne(store: Store, raw: unknown, options: ReceiveOptions): Promise<Ack> {
+interface CheckedEnvelope {
+  readonly envelope: Envelope;
+  readonly body: unknown;
+}
+
+/** Thrown out of the batch transaction (rolling it back) when applying the envelope at `index` was refused. */
+class EnvelopeRefused extends Error {
+  constructor(
+    readonly index: number,
+    override readonly cause: JukinetError,
+  ) {
+    super(cause.message);
+  }
+}
+
+function rejectedAck(at: { id: string | null; seq: number | null }, error: JukinetError): Ack {
+  return {
+    id: at.id,
+    seq: at.seq,
+    status: 'rejected',
+    error: { code: error.code, message: error.message },
+  };
+}
+
+async function checkOne(store: Store, raw: unknown, options: ReceiveOptions): Promise<CheckedEnvelope> {
   const envelope = parseEnvelope(raw);
   if (envelope.to !== options.self) {
     throw new JukinetError(
@@ -136,8 +175,7 @@ async function receiveOne(store: Store, raw: unknown, options: ReceiveOptions): 
       `${quote(options.authenticatedPeer)} may not send ${quote(envelope.type)}`,
     );
   }
-  const body = options.registry.parseBody(envelope.type, envelope.body);
-  return commitWithRetry(store, envelope, body, options);
+  return { envelope, body: options.registry.parseBody(envelope.type, envelope.body) };
 }
 
 /** Undefined when the signature verifies with the originator's certificate, else why not. */
@@ -148,19 +186,29 @@ async function checkSignature(envelope: Envelope, options: ReceiveOptions): Prom
 }
 
 /**
- * Runs the apply transaction. Two requests carrying the same envelope can race (a sender retrying after a timeout
- * while the first request still runs): the channel row lock serialises them on PostgreSQL, and should one still lose
- * on a unique key, the retry finds the winner's inbox row and answers duplicate.
+ * Runs the batch's apply transaction. Two requests carrying the same envelope can race (a sender retrying after a
+ * timeout while the first request still runs): the channel row lock serialises them on PostgreSQL, and should one
+ * still lose on a unique key, the retry finds the winner's inbox rows and answers duplicate.
  */
 async function commitWithRetry(
   store: Store,
-  envelope: Envelope,
-  body: unknown,
+  batch: readonly CheckedEnvelope[],
   options: ReceiveOptions,
-): Promise<Ack> {
+): Promise<Ack[]> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await store.transaction((trx) => applyInOrder(trx, envelope, body, options));
+      return await store.transaction(async (trx) => {
+        const acks: Ack[] = [];
+        for (const [index, { envelope, body }] of batch.entries()) {
+          try {
+            acks.push(await applyInOrder(trx, envelope, body, options));
+          } catch (error) {
+            if (isJukinetError(error)) throw new EnvelopeRefused(index, error);
+            throw error;
+          }
+        }
+        return acks;
+      });
     } catch (error) {
       if (attempt >= 3 || !isUniqueViolation(error)) throw error;
     }
