@@ -102,10 +102,11 @@ describeEachEngine('startNode()', ({ createLocation }) => {
       ready: true,
       queue: { [PREFECTURE]: { queued: 0 } },
     });
+    // The terminal application (built into dist/web/client), which shows the status above in the browser.
     const page = await getText(municipality.terminalUrl, caPem);
     expect(page.type).toContain('text/html');
-    expect(page.body).toContain('東京都文京区');
-    expect(page.body).toContain('稼働中');
+    expect(page.body).toContain('<html lang="ja">');
+    expect(page.body).toMatch(/<script type="module"[^>]* src="\/assets\/index-[\w-]+\.js"/);
     expect(national.status().ready).toBe(true);
   });
 });
