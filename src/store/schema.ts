@@ -183,6 +183,91 @@ export interface RelaySeenTable {
   seen_at: IsoTimestamp;
 }
 
+/** Terminal operators (操作者): login name, role, per-operator rights overrides, argon2id password hash. */
+export interface OperatorTable {
+  id: string;
+  login_name: string;
+  display_name: string;
+  /** An `OperatorRole`. */
+  role: string;
+  /** `RightsOverrides` as JSON text. */
+  rights_overrides: string;
+  /** PHC string (`$argon2id$…`). */
+  password_hash: string;
+  /** 0 or 1. */
+  disabled: number;
+  /** Failed logins in a row since the last successful one. */
+  failed_logins: number;
+  created_at: IsoTimestamp;
+  updated_at: IsoTimestamp;
+}
+
+/** An operator's security key (FIDO2/WebAuthn credential, the operator IC card). */
+export interface OperatorCredentialTable {
+  /** The credential id, base64url. */
+  id: string;
+  operator_id: string;
+  /** The COSE public key, base64url. */
+  public_key: string;
+  /** The authenticator's signature counter as last seen. */
+  counter: number;
+  /** JSON list of transports (`usb`, `nfc`, …). */
+  transports: string;
+  created_at: IsoTimestamp;
+  last_used_at: IsoTimestamp | null;
+}
+
+/** A WebAuthn challenge waiting for its answer: a pending login or a key enrolment, used once, until `expires_at`. */
+export interface OperatorChallengeTable {
+  /** SHA-256 (hex) of the handle given to the terminal. */
+  id: string;
+  /** `login` or `key-enrolment`. */
+  purpose: string;
+  /** base64url. */
+  challenge: string;
+  /** The operator who logs in, or whose key is enrolled. */
+  operator_id: string;
+  /** The administrator enrolling the key; null for a login and for the first administrator's key. */
+  actor_id: string | null;
+  terminal: string;
+  created_at: IsoTimestamp;
+  expires_at: IsoTimestamp;
+}
+
+/** An operator's session at a terminal, ended by logout, inactivity or the operator being disabled. */
+export interface OperatorSessionTable {
+  /** SHA-256 (hex) of the session token, so a copy of the database gives no usable token. */
+  id: string;
+  operator_id: string;
+  terminal: string;
+  created_at: IsoTimestamp;
+  last_seen_at: IsoTimestamp;
+  ended_at: IsoTimestamp | null;
+  ended_reason: string | null;
+}
+
+/**
+ * The operation log (操作履歴): one row per operation, hash-chained: `hash` is SHA-256 over the canonical JSON of the
+ * row's content and `prev_hash` (src/servers/common/operators/operation-log.ts).
+ */
+export interface OperationLogTable {
+  /** 1, 2, 3, … without gaps. */
+  seq: number;
+  at: IsoTimestamp;
+  /** Null when nobody was identified (a login with an unknown name). */
+  operator_id: string | null;
+  terminal: string;
+  function: string;
+  access: string;
+  /** JSON list of the ids and codes of the records touched. */
+  records: string;
+  /** `ok`, `refused` or `failed`. */
+  outcome: string;
+  error_code: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
 /** Every table of a Jukinet database. Each migration that adds a table adds it here. */
 export interface Database {
   outbox_channel: OutboxChannelTable;
@@ -201,6 +286,11 @@ export interface Database {
   household: HouseholdTable;
   resident: ResidentTable;
   resident_action: ResidentActionTable;
+  operator: OperatorTable;
+  operator_credential: OperatorCredentialTable;
+  operator_challenge: OperatorChallengeTable;
+  operator_session: OperatorSessionTable;
+  operation_log: OperationLogTable;
 }
 
 /** The stored form of a moment: ISO-8601 UTC text, so that text order is time order on both engines. */

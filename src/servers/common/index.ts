@@ -1,5 +1,5 @@
 // The servers' common layer: the node runtime, its configuration, the directory, readiness and the terminal port,
-// and the contract each kind of server implements (node-module.ts).
+// the terminal's operators (operators/), and the contract each kind of server implements (node-module.ts).
 
 export {
   CODE_REFILL_PENDING_KEY,
@@ -57,4 +57,20 @@ export {
   type RunningNode,
   type StartNodeOptions,
 } from './runtime.js';
+export {
+  createOperatorService,
+  operatorSettingsOf,
+  operatorsConfigSchema,
+  resolveOperatorSettings,
+  verifyOperationLog,
+  type ActiveSession,
+  type Caller,
+  type Operator,
+  type OperationRecord,
+  type OperationRequest,
+  type OperationResult,
+  type OperationScope,
+  type OperatorService,
+  type OperatorSettings,
+} from './operators/index.js';
 export { createTerminalServer, statusPage, type NodeStatus, type TerminalServer } from './terminal-server.js';

@@ -8,6 +8,7 @@ import { foundation } from './0001-foundation.js';
 import { codePool } from './0002-code-pool.js';
 import { identity } from './0003-identity.js';
 import { register } from './0004-register.js';
+import { operators } from './0005-operators.js';
 
 /** Every migration, in order. Add a new one at the end and add its tables to `Database` in ../schema.ts. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -15,6 +16,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002_code_pool': codePool,
   '0003_identity': identity,
   '0004_register': register,
+  '0005_operators': operators,
 };
 
 /** What `migrateToLatest()` did: the names of the migrations it applied now, in order (empty when up to date). */
