@@ -13,6 +13,7 @@ export const ErrorOrigin = {
   national: 'national',
   agency: 'agency',
   card: 'card',
+  terminal: 'terminal',
   cli: 'cli',
 } as const;
 export type ErrorOrigin = (typeof ErrorOrigin)[keyof typeof ErrorOrigin];
@@ -282,20 +283,60 @@ export const ERRORS = {
   },
 
   // municipality: the register (既存住基) and its CS
+  JUKI_ERR_CERTIFICATE_GLYPH_MISSING: {
+    origin: 'municipality',
+    category: 'validation',
+    message: 'Certificate font has no glyph for a character',
+  },
+  JUKI_ERR_CERTIFICATE_NO_PERSONS: {
+    origin: 'municipality',
+    category: 'validation',
+    message: 'Certificate request names no person',
+  },
+  JUKI_ERR_CERTIFICATE_PERSON_NOT_IN_HOUSEHOLD: {
+    origin: 'municipality',
+    category: 'validation',
+    message: 'Person is not a member of the household',
+  },
+  JUKI_ERR_CERTIFICATE_RECORD_STATE: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'Record state does not fit the certificate kind',
+  },
+  JUKI_ERR_CERTIFICATE_REQUEST_INVALID: {
+    origin: 'municipality',
+    category: 'validation',
+    message: 'Invalid certificate request',
+  },
   JUKI_ERR_HOUSEHOLD_ADDRESS_MISMATCH: {
     origin: 'municipality',
     category: 'business',
     message: "Address differs from the household's address",
+  },
+  JUKI_ERR_HOUSEHOLD_CLOSED: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'Household has no current member',
   },
   JUKI_ERR_HOUSEHOLD_EXISTS: {
     origin: 'municipality',
     category: 'business',
     message: 'A household with this id already exists',
   },
+  JUKI_ERR_HOUSEHOLD_HEAD_REQUIRED: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'Household needs a new head: name one of the members who remain',
+  },
   JUKI_ERR_HOUSEHOLD_NOT_FOUND: {
     origin: 'municipality',
     category: 'business',
     message: 'No household matches',
+  },
+  JUKI_ERR_HOUSEHOLD_MEMBER_INVALID: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'Resident is not a current member of the household in the required way',
   },
   JUKI_ERR_LINKAGE_MESSAGE_INVALID: {
     origin: 'municipality',
@@ -317,6 +358,11 @@ export const ERRORS = {
     category: 'validation',
     message: 'Date is in the future',
   },
+  JUKI_ERR_REGISTER_FILED_BEFORE_DATE: {
+    origin: 'municipality',
+    category: 'validation',
+    message: 'Filing date is before the date of the change',
+  },
   JUKI_ERR_REGISTER_REQUEST_INVALID: {
     origin: 'municipality',
     category: 'validation',
@@ -331,6 +377,11 @@ export const ERRORS = {
     origin: 'municipality',
     category: 'business',
     message: 'Resident code belongs to a current resident of this municipality',
+  },
+  JUKI_ERR_RESIDENT_LIKELY_DUPLICATE: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'A current resident has the same name, reading and birth date',
   },
   JUKI_ERR_RESIDENT_NOT_FOUND: {
     origin: 'municipality',
@@ -405,6 +456,98 @@ export const ERRORS = {
     origin: 'national',
     category: 'validation',
     message: 'Relayed message type is not accepted here',
+  },
+
+  // terminal: operators, their security keys, login, sessions, rights, the operation log (docs/operators.md)
+  JUKI_ERR_CHALLENGE_INVALID: {
+    origin: 'terminal',
+    category: 'security',
+    message: 'Security key challenge is unknown, used or expired',
+  },
+  JUKI_ERR_CREDENTIAL_NOT_FOUND: {
+    origin: 'terminal',
+    category: 'business',
+    message: 'No security key matches',
+  },
+  JUKI_ERR_KEY_ENROLMENT_REFUSED: {
+    origin: 'terminal',
+    category: 'security',
+    message: 'Security key registration does not verify',
+  },
+  JUKI_ERR_LOGIN_KEY: {
+    origin: 'terminal',
+    category: 'security',
+    message: 'Security key assertion does not verify',
+  },
+  JUKI_ERR_LOGIN_KEY_UNKNOWN: {
+    origin: 'terminal',
+    category: 'security',
+    message: 'Security key is not enrolled for this operator',
+  },
+  JUKI_ERR_LOGIN_NO_KEY: {
+    origin: 'terminal',
+    category: 'business',
+    message: 'Operator has no enrolled security key',
+  },
+  JUKI_ERR_LOGIN_PASSWORD: {
+    origin: 'terminal',
+    category: 'security',
+    message: 'Login name or password is wrong',
+  },
+  JUKI_ERR_OPERATORS_EXIST: {
+    origin: 'terminal',
+    category: 'business',
+    message: 'The first administrator can be enrolled only while there are no operators',
+  },
+  JUKI_ERR_OPERATOR_DISABLED: {
+    origin: 'terminal',
+    category: 'security',
+    message: 'Operator is disabled',
+  },
+  JUKI_ERR_OPERATOR_EXISTS: {
+    origin: 'terminal',
+    category: 'business',
+    message: 'An operator with this login name already exists',
+  },
+  JUKI_ERR_OPERATOR_FORBIDDEN: {
+    origin: 'terminal',
+    category: 'security',
+    message: 'Operator has no right to this function',
+  },
+  JUKI_ERR_OPERATOR_NOT_FOUND: {
+    origin: 'terminal',
+    category: 'business',
+    message: 'No operator matches',
+  },
+  JUKI_ERR_OPERATOR_REQUEST_INVALID: {
+    origin: 'terminal',
+    category: 'validation',
+    message: 'Invalid operator request',
+  },
+  JUKI_ERR_OPERATOR_RIGHTS_INVALID: {
+    origin: 'terminal',
+    category: 'validation',
+    message: 'Invalid operator rights',
+  },
+  JUKI_ERR_OPERATOR_SELF_CHANGE: {
+    origin: 'terminal',
+    category: 'business',
+    message: 'Administrators cannot change their own account',
+  },
+  JUKI_ERR_PASSWORD_POLICY: {
+    origin: 'terminal',
+    category: 'validation',
+    message: 'Password does not meet the policy',
+  },
+  JUKI_ERR_SESSION_EXPIRED: {
+    origin: 'terminal',
+    category: 'security',
+    message: 'Session ended after inactivity',
+  },
+  JUKI_ERR_SESSION_INVALID: {
+    origin: 'terminal',
+    category: 'security',
+    message: 'Session is unknown or ended',
   },
 
   // cli
