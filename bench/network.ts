@@ -24,6 +24,11 @@ import { readFile } from 'node:fs/promises';
 export interface BenchResident {
   readonly id: string;
   readonly residentCode: string;
+  /**
+   * Heads a household with other members: a 転居 alone would need a new head named (docs/linkage.md, "One head per
+   * household"), so the benchmark moves the others.
+   */
+  readonly headsOthers: boolean;
 }
 
 export interface BenchMunicipality {
@@ -87,12 +92,22 @@ async function seed(
         address: household.address,
         date: options.referenceDate,
         household: index === 0 ? { create: householdId } : { join: householdId },
+        ...(index === 0 ? {} : { relationship: member.relationship }),
+        acknowledgeDuplicate: true,
       }));
     });
     for (let attempt = 0; ; attempt++) {
       try {
         const records = await municipality.module.register.recordOfficialEntries(requests);
-        residents.push(...records.map((record) => ({ id: record.id, residentCode: record.residentCode })));
+        const sizes = new Map<string, number>();
+        for (const record of records) sizes.set(record.householdId, (sizes.get(record.householdId) ?? 0) + 1);
+        residents.push(
+          ...records.map((record) => ({
+            id: record.id,
+            residentCode: record.residentCode,
+            headsOthers: record.relationship === '世帯主' && (sizes.get(record.householdId) ?? 0) > 1,
+          })),
+        );
         break;
       } catch (error) {
         // The code holding refills in the background; wait for it rather than fail the run.

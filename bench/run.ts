@@ -108,6 +108,7 @@ async function measurePropagation(
   options: { changes: number; referenceDate: string; offset: number; ratePerSecond?: number },
 ): Promise<PropagationFigures> {
   const munis = network.municipalities;
+  const moversOf = munis.map((muni) => muni.residents.filter((resident) => !resident.headsOthers));
   const before = await countVersions(network.national);
   const since = new Date().toISOString();
   const startedAt = Date.now();
@@ -120,7 +121,8 @@ async function measurePropagation(
       }
       const muni = munis[i % munis.length]!;
       const k = options.offset + Math.floor(i / munis.length);
-      const resident = muni.residents[k % muni.residents.length]!;
+      const movers = moversOf[i % munis.length]!;
+      const resident = movers[k % movers.length]!;
       const address = muni.addresses[(k * 7 + 1) % muni.addresses.length]!;
       // The count k keeps each new address different from the resident's current one.
       await muni.node.module.register.recordMoveWithin(resident.id, {

@@ -226,6 +226,9 @@ export async function seedPopulation(
           foreignResident: person.foreignResident,
           address: household.address,
           household: position === 0 ? { create: householdId } : { join: householdId },
+          ...(position === 0 ? {} : { relationship: person.relationship }),
+          // A synthetic population may repeat a name, reading and birth date: distinct people by construction.
+          acknowledgeDuplicate: true,
         });
       }
       if (batch.length >= 200) await flush();

@@ -132,5 +132,37 @@ describeEachEngine('municipal changes over the network', ({ createLocation }) =>
         ['move-in', '272175'],
       ]),
     );
+
+    // 職権修正 of an identity item and 職権消除 travel with their own reasons; a 世帯主変更 sends nothing.
+    const spouse = await matsubara.module.register.recordMoveIn({
+      name: '文京 花子',
+      nameKana: 'ブンキョウ ハナコ',
+      birthDate: '1990-01-01',
+      sex: 'female',
+      address: '大阪府松原市阿保一丁目1番1号',
+      residentCode: '12345678903',
+      household: { join: arrived.householdId },
+      relationship: '母',
+    });
+    await matsubara.module.register.recordHouseholdHeadChange(arrived.householdId, {
+      newHead: spouse.id,
+      relationships: { [arrived.id]: '子' },
+    });
+    await matsubara.module.register.recordOfficialCorrection(arrived.id, {
+      corrections: { name: '文京 太朗' },
+    });
+    await matsubara.module.register.recordOfficialDeletion(arrived.id, { ground: '居住の事実なし' });
+    await waitUntil('the official acts reach the national server', async () => {
+      return (await identityHistory(national.context.store.db, code)).length === 5;
+    });
+    for (const store of [osaka.context.store, national.context.store]) {
+      const history = await identityHistory(store.db, code);
+      expect(history.slice(-2).map((version) => [version.reason, version.info.name, version.closed])).toEqual(
+        [
+          ['official-correction', '文京 太朗', false],
+          ['official-deletion', '文京 太朗', true],
+        ],
+      );
+    }
   });
 });

@@ -19,10 +19,12 @@ export {
   identityInfoOf,
   LINKAGE_VERSION,
   parseRegisterChange,
+  LINKED_ACTION_KINDS,
   RegisterActionKind,
   registerChangeSchema,
   type LinkageAction,
   type LinkageResident,
+  type LinkedActionKind,
   type RegisterChange,
 } from './linkage.js';
 

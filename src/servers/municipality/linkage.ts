@@ -18,7 +18,10 @@ import { JukinetError } from '../../shared/errors.js';
 /** The version of the linkage message; a breaking change raises it (docs/linkage.md). */
 export const LINKAGE_VERSION = 1;
 
-/** The actions (届出 and official acts) the register records in this issue; issue 4 adds the rest. */
+/**
+ * The actions (届出 and official acts) the register records. The household changes (世帯主変更, 世帯分離, 世帯合併) never
+ * change 本人確認情報 and never travel in a linkage message (`LINKED_ACTION_KINDS`).
+ */
 export const RegisterActionKind = {
   birth: 'birth',
   entryFromAbroad: 'entry-from-abroad',
@@ -29,8 +32,29 @@ export const RegisterActionKind = {
   death: 'death',
   nameChange: 'name-change',
   codeChange: 'code-change',
+  officialDeletion: 'official-deletion',
+  officialCorrection: 'official-correction',
+  householdHeadChange: 'household-head-change',
+  householdSplit: 'household-split',
+  householdMerge: 'household-merge',
 } as const;
 export type RegisterActionKind = (typeof RegisterActionKind)[keyof typeof RegisterActionKind];
+
+/** The action kinds a linkage message may carry: those that can change 本人確認情報. */
+export const LINKED_ACTION_KINDS = [
+  RegisterActionKind.birth,
+  RegisterActionKind.entryFromAbroad,
+  RegisterActionKind.officialEntry,
+  RegisterActionKind.moveIn,
+  RegisterActionKind.moveWithin,
+  RegisterActionKind.moveOut,
+  RegisterActionKind.death,
+  RegisterActionKind.nameChange,
+  RegisterActionKind.codeChange,
+  RegisterActionKind.officialDeletion,
+  RegisterActionKind.officialCorrection,
+] as const;
+export type LinkedActionKind = (typeof LINKED_ACTION_KINDS)[number];
 
 /**
  * The resident as the CS needs them after the action: the 本人確認情報 items and whether the record is closed. Never
@@ -48,7 +72,7 @@ export interface LinkageResident {
   readonly address: string;
   readonly lgCode: LocalGovernmentCode;
   readonly foreignResident: boolean;
-  /** True once the record is a 除票 (moved out, died). */
+  /** True once the record is a 除票 (moved out, died, deleted ex officio). */
   readonly closed: boolean;
 }
 
@@ -56,7 +80,7 @@ export interface LinkageResident {
 export interface LinkageAction {
   /** The register's id of the action. */
   readonly id: string;
-  /** The action's number in the record's history, from 1. */
+  /** The action's number in the record's history, from 1 (household-only actions send no message, so it may skip). */
   readonly seq: number;
   readonly reason: ChangeReason;
   /** 異動日, an ISO date. */
@@ -72,7 +96,7 @@ export interface LinkageAction {
 /** One linkage message: `{ v, kind, resident, action }`, one per register action, in the action's transaction. */
 export interface RegisterChange {
   readonly v: typeof LINKAGE_VERSION;
-  readonly kind: RegisterActionKind;
+  readonly kind: LinkedActionKind;
   readonly resident: LinkageResident;
   readonly action: LinkageAction;
 }
@@ -86,7 +110,7 @@ const nonEmpty = z.string().refine((value) => value.trim() !== '', 'must not be 
 /** The schema of the linkage message; unknown fields are refused, so a typo in a feed is caught, not dropped. */
 export const registerChangeSchema = z.strictObject({
   v: z.literal(LINKAGE_VERSION),
-  kind: z.enum(RegisterActionKind),
+  kind: z.enum(LINKED_ACTION_KINDS),
   resident: z.strictObject({
     id: nonEmpty,
     residentCode,

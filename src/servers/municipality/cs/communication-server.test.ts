@@ -56,6 +56,15 @@ it('parseRegisterChange() refuses unknown fields and names each bad one', () => 
   expect((error as Error).message).toContain('message.resident.residentCode');
   expect((error as Error).message).toContain('honseki');
   expect((error as Error).message).toContain('message.action.seq');
+  // A household change never changes 本人確認情報, so it is no linkage message; 職権消除 and 職権修正 are.
+  expect(() => parseRegisterChange(externalMessage({ extra: { kind: 'household-merge' } }))).toThrow(
+    /message\.kind/,
+  );
+  expect(
+    parseRegisterChange(
+      externalMessage({ extra: { kind: 'official-correction' }, action: { reason: 'official-correction' } }),
+    ),
+  ).toMatchObject({ kind: 'official-correction' });
 });
 
 describeEachEngine('applyRegisterChange()', ({ openFresh }) => {

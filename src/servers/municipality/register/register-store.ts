@@ -1,18 +1,18 @@
 // The register's tables (migration 0004_register): reading records and households, appending an action and writing
 // the record's projection in the same transaction.
 
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ResidentCode } from '../../../domain/index.js';
 import type { Database } from '../../../store/index.js';
 import type { ActionPayload, ResidentAction, ResidentRecord } from './resident-record.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** A household (世帯) as the register keeps it in this issue: its address and its head (世帯主). */
+/** A household (世帯) as the register keeps it: its address and its head (世帯主). */
 export interface Household {
   readonly id: string;
   readonly address: string;
-  /** Null while the household has no head (its head moved out or died; 世帯主変更 comes in issue 4). */
+  /** Null once the household has no current member (it is closed); otherwise one of its members. */
   readonly headResidentId: string | null;
 }
 
@@ -149,4 +149,39 @@ export async function readMemberIds(db: Db, householdId: string): Promise<string
     .orderBy('id')
     .execute();
   return rows.map((row) => row.id);
+}
+
+/** A LIKE pattern (with ESCAPE '!') for the JSON member `"key":"value"` as JSON.stringify writes it into `state`. */
+export function memberPattern(key: string, value: string): string {
+  return `%${escapeLike(`"${key}":${JSON.stringify(value)}`)}%`;
+}
+
+/** A LIKE pattern (with ESCAPE '!') for the JSON member `"key"` whose string value starts with `prefix`. */
+export function prefixPattern(key: string, prefix: string): string {
+  return `%${escapeLike(`"${key}":${JSON.stringify(prefix).slice(0, -1)}`)}%`;
+}
+
+/** A LIKE pattern (with ESCAPE '!') for the JSON string `value` anywhere in `state`. */
+export function valuePattern(value: string): string {
+  return `%${escapeLike(JSON.stringify(value))}%`;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[!%_]/g, '!$&');
+}
+
+/**
+ * Records whose JSON `state` matches every LIKE pattern, by when they were opened: a pre-filter (no index; the
+ * caller checks the parsed records exactly, since SQLite's LIKE ignores ASCII case).
+ */
+export async function readRecordsMatching(
+  db: Db,
+  options: { patterns: readonly string[]; includeClosed: boolean; limit?: number },
+): Promise<ResidentRecord[]> {
+  let query = db.selectFrom('resident').select('state').orderBy('created_at').orderBy('id');
+  for (const pattern of options.patterns) query = query.where(sql<boolean>`state like ${pattern} escape '!'`);
+  if (!options.includeClosed) query = query.where('closed', '=', 0);
+  if (options.limit !== undefined) query = query.limit(options.limit);
+  const rows = await query.execute();
+  return rows.map((row) => JSON.parse(row.state) as ResidentRecord);
 }

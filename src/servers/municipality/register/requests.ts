@@ -5,6 +5,14 @@ import { z } from 'zod';
 import { isIsoDate, Sex } from '../../../domain/index.js';
 import { describeIssues } from '../../../protocol/index.js';
 import { JukinetError } from '../../../shared/errors.js';
+import {
+  ForeignResidentCategory,
+  HEAD_RELATIONSHIP,
+  type BenefitItems,
+  type Corrections,
+  type Domicile,
+  type ForeignResidentItems,
+} from './resident-record.js';
 
 /**
  * Which household the person belongs to after the action: join an existing one (`join`), or found a new one with a
@@ -12,6 +20,12 @@ import { JukinetError } from '../../../shared/errors.js';
  * household, with a new id, as its head.
  */
 export type HouseholdChoice = { readonly join: string } | { readonly create: string };
+
+/** When the record's household head leaves it and several members remain: who heads it next. */
+export interface Succession {
+  /** The id of a remaining member who becomes 世帯主 (JUKI_ERR_HOUSEHOLD_HEAD_REQUIRED when needed and left out). */
+  readonly newHead?: string;
+}
 
 /** Fields every request may carry. */
 export interface FilingOptions {
@@ -33,6 +47,19 @@ export interface PersonRequest extends FilingOptions {
   readonly foreignResident?: boolean;
   readonly address: string;
   readonly household?: HouseholdChoice;
+  /** 世帯主との続柄 in a household the person joins; a person who founds or heads one is 世帯主. */
+  readonly relationship?: string;
+  /** 本籍・筆頭者, Japanese residents only. */
+  readonly domicile?: Domicile;
+  /** 国籍・地域, 在留資格 and the like, foreign residents only. */
+  readonly foreign?: ForeignResidentItems;
+  /** 選挙人名簿, 国民健康保険, 介護保険, 国民年金, 児童手当 and the like. */
+  readonly benefits?: BenefitItems;
+  /**
+   * The clerk checked the open records with the same name, reading and birth date and this is another person;
+   * without it such a likely duplicate is refused (JUKI_ERR_RESIDENT_LIKELY_DUPLICATE, listing the candidates).
+   */
+  readonly acknowledgeDuplicate?: boolean;
 }
 
 /** 出生: the 異動日 is the birth date; a new code is assigned. */
@@ -63,9 +90,11 @@ export interface MoveInRequest extends PersonRequest {
 }
 
 /** 転居: a new address in this municipality. */
-export interface MoveWithinRequest extends FilingOptions {
+export interface MoveWithinRequest extends FilingOptions, Succession {
   readonly address: string;
   readonly date?: string;
+  /** 続柄 in the household the person joins. */
+  readonly relationship?: string;
   /**
    * Left out, the household moves with the person when the person is its only current member; otherwise the person
    * founds a new household as its head.
@@ -74,7 +103,7 @@ export interface MoveWithinRequest extends FilingOptions {
 }
 
 /** 転出 to another municipality, or abroad (国外転出): the record becomes a 除票. */
-export interface MoveOutRequest extends FilingOptions {
+export interface MoveOutRequest extends FilingOptions, Succession {
   /** 転出先: the new address as declared. */
   readonly destination: string;
   readonly abroad?: boolean;
@@ -82,7 +111,7 @@ export interface MoveOutRequest extends FilingOptions {
 }
 
 /** 死亡: the record becomes a 除票. */
-export interface DeathRequest extends FilingOptions {
+export interface DeathRequest extends FilingOptions, Succession {
   readonly date?: string;
 }
 
@@ -99,9 +128,73 @@ export interface CodeChangeRequest extends FilingOptions {
   readonly date?: string;
 }
 
+/** 職権消除: the record becomes a 除票 (住民基本台帳法施行令第12条). */
+export interface OfficialDeletionRequest extends FilingOptions, Succession {
+  /** Why, e.g. 実態調査により居住の事実なし. */
+  readonly ground: string;
+  readonly date?: string;
+}
+
+/** 職権修正: corrects items of the record; null removes an optional item. */
+export interface OfficialCorrectionRequest extends FilingOptions {
+  readonly corrections: Corrections;
+  readonly note?: string;
+  readonly date?: string;
+}
+
+/** 続柄 set anew, by resident id, for members of the household the action concerns. */
+export type Relationships = Readonly<Record<string, string>>;
+
+/** 世帯主変更 (第25条): a member becomes the head; the former head, when still a member, needs a new 続柄. */
+export interface HouseholdHeadChangeRequest extends FilingOptions {
+  readonly newHead: string;
+  readonly relationships?: Relationships;
+  readonly date?: string;
+}
+
+/** 世帯分離: members leave to found a household at the same address; the first of them heads it. */
+export interface HouseholdSplitRequest extends FilingOptions, Succession {
+  readonly members: readonly string[];
+  /** The new household's id; a new one when left out. */
+  readonly householdId?: string;
+  readonly relationships?: Relationships;
+  readonly date?: string;
+}
+
+/** 世帯合併: every member of a household joins another at the same address, whose head heads them all. */
+export interface HouseholdMergeRequest extends FilingOptions {
+  readonly into: string;
+  readonly relationships?: Relationships;
+  readonly date?: string;
+}
+
 const isoDate = z.string().refine(isIsoDate, 'must be an ISO date (YYYY-MM-DD)');
 const text = z.string().refine((value) => value.trim() !== '', 'must not be empty');
 const householdId = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'must be 1-64 letters, digits, "-" or "_"');
+const relationship = text.refine((value) => [...value].length <= 20, 'must have at most 20 characters');
+const domicile = z.strictObject({ place: text, head: text });
+const foreign = z.strictObject({
+  nationality: text,
+  category: z.enum(ForeignResidentCategory),
+  residenceStatus: text.optional(),
+  periodOfStay: text.optional(),
+  periodExpiresOn: isoDate.optional(),
+  residenceCardNumber: z
+    .string()
+    .regex(/^[A-Z]{2}[0-9]{8}[A-Z]{2}$/, 'must be two capital letters, eight digits and two capital letters')
+    .optional(),
+});
+const qualification = z.strictObject({ since: isoDate, number: text.optional() });
+const benefits = z.strictObject({
+  electoralRoll: z.boolean().optional(),
+  nationalHealthInsurance: qualification.optional(),
+  lateStageMedicalCare: qualification.optional(),
+  longTermCare: qualification.optional(),
+  nationalPension: qualification.optional(),
+  childAllowance: qualification.optional(),
+});
+const relationships = z.record(z.string(), relationship);
+const residentId = text;
 const household = z.union([z.strictObject({ join: householdId }), z.strictObject({ create: householdId })]);
 const filing = { filedOn: isoDate.optional(), operator: text.optional() };
 const person = {
@@ -114,7 +207,13 @@ const person = {
   foreignResident: z.boolean().optional(),
   address: text,
   household: household.optional(),
+  relationship: relationship.optional(),
+  domicile: domicile.optional(),
+  foreign: foreign.optional(),
+  benefits: benefits.optional(),
+  acknowledgeDuplicate: z.boolean().optional(),
 };
+const newHead = residentId.optional();
 const date = isoDate.optional();
 const residentCode = z.string();
 
@@ -124,9 +223,16 @@ export const requestSchemas = {
   'entry-from-abroad': z.strictObject({ ...person, date, residentCode: residentCode.optional() }),
   'official-entry': z.strictObject({ ...person, date, residentSince: isoDate.optional() }),
   'move-in': z.strictObject({ ...person, date, residentCode, previousAddress: text.optional() }),
-  'move-within': z.strictObject({ ...filing, address: text, date, household: household.optional() }),
-  'move-out': z.strictObject({ ...filing, destination: text, abroad: z.boolean().optional(), date }),
-  death: z.strictObject({ ...filing, date }),
+  'move-within': z.strictObject({
+    ...filing,
+    address: text,
+    date,
+    household: household.optional(),
+    relationship: relationship.optional(),
+    newHead,
+  }),
+  'move-out': z.strictObject({ ...filing, destination: text, abroad: z.boolean().optional(), date, newHead }),
+  death: z.strictObject({ ...filing, date, newHead }),
   'name-change': z.strictObject({
     ...filing,
     name: text,
@@ -135,7 +241,98 @@ export const requestSchemas = {
     date,
   }),
   'code-change': z.strictObject({ ...filing, date }),
+  'official-deletion': z.strictObject({ ...filing, ground: text, date, newHead }),
+  'official-correction': z.strictObject({
+    ...filing,
+    corrections: z
+      .strictObject({
+        name: text.optional(),
+        nameKana: text.nullable().optional(),
+        commonName: text.nullable().optional(),
+        birthDate: isoDate.optional(),
+        sex: z.enum(Sex).optional(),
+        address: text.optional(),
+        residentSince: isoDate.optional(),
+        previousAddress: text.nullable().optional(),
+        relationship: relationship.nullable().optional(),
+        domicile: domicile.nullable().optional(),
+        foreign: foreign.nullable().optional(),
+        benefits: benefits.nullable().optional(),
+      })
+      .refine((value) => Object.keys(value).length > 0, 'must correct at least one item'),
+    note: text.optional(),
+    date,
+  }),
+  'household-head-change': z.strictObject({
+    ...filing,
+    newHead: residentId,
+    relationships: relationships.optional(),
+    date,
+  }),
+  'household-split': z.strictObject({
+    ...filing,
+    members: z.array(residentId).min(1),
+    householdId: householdId.optional(),
+    relationships: relationships.optional(),
+    newHead,
+    date,
+  }),
+  'household-merge': z.strictObject({
+    ...filing,
+    into: householdId,
+    relationships: relationships.optional(),
+    date,
+  }),
 } as const;
+
+/** The record's items that depend on whether the person is a foreign resident, to check together. */
+interface ItemsToCheck {
+  readonly foreignResident: boolean;
+  readonly commonName?: string | null;
+  readonly domicile?: Domicile | null;
+  readonly foreign?: ForeignResidentItems | null;
+  readonly benefits?: BenefitItems | null;
+}
+
+/**
+ * Checks the items that only Japanese or only foreign residents have (第7条第5号, 第30条の45): 本籍・筆頭者 and the
+ * electoral roll for Japanese residents, the foreign-resident items and 通称 for foreign residents, and no 在留資格 or
+ * 在留期間 for a 特別永住者. Throws JUKI_ERR_REGISTER_REQUEST_INVALID naming each problem.
+ */
+export function checkRecordItems(items: ItemsToCheck): void {
+  const problems: string[] = [];
+  if (items.foreignResident) {
+    if (items.domicile != null) problems.push('domicile: only Japanese residents have 本籍・筆頭者');
+    if (items.benefits?.electoralRoll === true) {
+      problems.push('benefits.electoralRoll: only Japanese residents are on the electoral roll');
+    }
+    const { foreign } = items;
+    if (foreign?.category === ForeignResidentCategory.specialPermanent) {
+      for (const item of ['residenceStatus', 'periodOfStay', 'periodExpiresOn'] as const) {
+        if (foreign[item] !== undefined)
+          problems.push(`foreign.${item}: a 特別永住者 has no 在留資格 or 在留期間`);
+      }
+    }
+  } else {
+    if (items.foreign != null) problems.push('foreign: only foreign residents have these items');
+    if (items.commonName != null) problems.push('commonName: only foreign residents have a 通称');
+  }
+  if (problems.length > 0) throw new JukinetError('JUKI_ERR_REGISTER_REQUEST_INVALID', problems.join('; '));
+}
+
+/** Checks a 続柄 for a person who joins a household: the head's is 世帯主, and nobody else's. */
+export function checkRelationship(options: { relationship: string | undefined; heads: boolean }): void {
+  const { relationship, heads } = options;
+  if (relationship === undefined) return;
+  if (heads !== (relationship === HEAD_RELATIONSHIP)) {
+    throw new JukinetError(
+      'JUKI_ERR_REGISTER_REQUEST_INVALID',
+      heads
+        ? `relationship "${relationship}": the head of a household is ${HEAD_RELATIONSHIP}`
+        : `relationship "${HEAD_RELATIONSHIP}": the household already has a head`,
+    );
+  }
+}
 
 /** Checks a request against its kind's schema; throws JUKI_ERR_REGISTER_REQUEST_INVALID naming each bad field. */
 export function checkRequest(kind: keyof typeof requestSchemas, request: unknown): void {
