@@ -8,11 +8,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { pino, type Logger } from 'pino';
-import { type LocalGovernmentCode, type ResidentCode } from '../domain/index.js';
+import { type LocalGovernmentCode, type NodeId, type ResidentCode } from '../domain/index.js';
 import { identityHistory, type ConsistencyDigest } from '../servers/common/identity-history.js';
 import { DEFAULT_BASE_PORT, displayNameOf } from '../servers/common/index.js';
 import { JukinetError } from '../shared/errors.js';
 import { checkConsistency, formatConsistencyReport } from './check.js';
+import { operatorInitCommand } from './operator.js';
 import {
   DEFAULT_MUNICIPALITIES,
   countOpenIdentities,
@@ -65,6 +66,16 @@ export async function runUp(options: UpOptions): Promise<void> {
       write(`  ${displayNameOf(node.nodeId)}  ${node.terminalUrl}`);
     }
     write('');
+    const withoutOperators = await municipalitiesWithoutOperators(network);
+    if (withoutOperators.length > 0) {
+      write(
+        'No operators yet: create the first administrator of each (then open the URL it prints, at 初期設定):',
+      );
+      for (const node of withoutOperators) {
+        write(`  ${displayNameOf(node.nodeId)}  ${operatorInitCommand(node.configPath)}`);
+      }
+      write('');
+    }
     write('Press Ctrl-C to stop.');
     await until;
     write('jukinet: stopping (municipalities, prefectures, national)…');
@@ -124,6 +135,19 @@ export async function networkTable(network: LocalNetwork): Promise<string[]> {
       .join('  ')
       .trimEnd(),
   );
+}
+
+/** The municipalities whose terminal has no operator yet, with their configuration file. */
+async function municipalitiesWithoutOperators(
+  network: LocalNetwork,
+): Promise<{ nodeId: NodeId; configPath: string }[]> {
+  const found: { nodeId: NodeId; configPath: string }[] = [];
+  for (const node of network.municipalities) {
+    const any = await node.context.store.db.selectFrom('operator').select('id').limit(1).executeTakeFirst();
+    const configPath = network.layout.nodes.find((entry) => entry.id === node.nodeId)?.configPath;
+    if (any === undefined && configPath !== undefined) found.push({ nodeId: node.nodeId, configPath });
+  }
+  return found;
 }
 
 /** Columns a string takes in a terminal: two for East Asian wide characters. */

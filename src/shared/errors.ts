@@ -338,10 +338,20 @@ export const ERRORS = {
     category: 'business',
     message: 'Resident is not a current member of the household in the required way',
   },
+  JUKI_ERR_LINKAGE_CSV_INVALID: {
+    origin: 'municipality',
+    category: 'validation',
+    message: 'Invalid linkage CSV',
+  },
   JUKI_ERR_LINKAGE_MESSAGE_INVALID: {
     origin: 'municipality',
     category: 'validation',
     message: 'Invalid register linkage message',
+  },
+  JUKI_ERR_LINKAGE_REQUEST_INVALID: {
+    origin: 'municipality',
+    category: 'validation',
+    message: 'Invalid linkage request',
   },
   JUKI_ERR_REGISTER_DATE_BEFORE_BIRTH: {
     origin: 'municipality',
@@ -548,6 +558,11 @@ export const ERRORS = {
     origin: 'terminal',
     category: 'security',
     message: 'Session is unknown or ended',
+  },
+  JUKI_ERR_TERMINAL_HEADER: {
+    origin: 'terminal',
+    category: 'security',
+    message: 'State-changing request lacks the terminal header',
   },
 
   // cli

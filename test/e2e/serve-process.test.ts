@@ -56,7 +56,7 @@ it('a prefecture run by `jukinet serve` in its own process relays a birth from t
   cleanups.push(() => stopChild(prefecture, 'SIGKILL'));
   const readyLine = await prefecture.ready;
   expect(readyLine).toMatch(
-    /^ready pref-13 network https:\/\/127\.0\.0\.1:\d+ terminal https:\/\/127\.0\.0\.1:\d+\/$/,
+    /^ready pref-13 network https:\/\/127\.0\.0\.1:\d+ terminal https:\/\/localhost:\d+\/$/,
   );
   expect(prefecture.child.pid).not.toBe(process.pid);
 

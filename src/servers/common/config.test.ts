@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { loadNodeConfig, parseNodeConfig } from './config.js';
+import { loadNodeConfig, operatorSettingsFor, parseNodeConfig } from './config.js';
 
 const directories: string[] = [];
 afterEach(async () => {
@@ -85,4 +85,36 @@ it('loadNodeConfig() refuses a file that is not JSON', async () => {
   const path = join(directory, 'node.json');
   await writeFile(path, '{ nodeId: ');
   await expect(loadNodeConfig(path)).rejects.toMatchObject({ code: 'JUKI_ERR_CONFIG_INVALID' });
+});
+
+it('operatorSettingsFor() names the terminal localhost for an IP address, and keeps a configured section', () => {
+  const plain = parseNodeConfig(municipality, { baseDirectory: '/etc/jukinet' });
+  expect(operatorSettingsFor(plain)).toMatchObject({
+    rpId: 'localhost',
+    rpName: '住基ネット',
+    origins: ['https://localhost:47011'],
+    idleTimeoutMs: 15 * 60_000,
+    maxFailedLogins: 5,
+  });
+  expect(operatorSettingsFor(plain, 50_123).origins).toEqual(['https://localhost:50123']);
+  const named = parseNodeConfig(
+    { ...municipality, terminal: { host: 'terminal.city.example.lg.jp', port: 443 } },
+    { baseDirectory: '/etc/jukinet' },
+  );
+  expect(operatorSettingsFor(named)).toMatchObject({
+    rpId: 'terminal.city.example.lg.jp',
+    origins: ['https://terminal.city.example.lg.jp'],
+  });
+  const configured = parseNodeConfig(
+    { ...municipality, operators: { rpId: 'juki.example.jp', idleTimeoutMinutes: 5 } },
+    { baseDirectory: '/etc/jukinet' },
+  );
+  expect(operatorSettingsFor(configured)).toMatchObject({
+    rpId: 'juki.example.jp',
+    origins: ['https://juki.example.jp:47011'],
+    idleTimeoutMs: 5 * 60_000,
+  });
+  expect(() =>
+    parseNodeConfig({ ...municipality, operators: { idleTimeoutMinutes: 0 } }, { baseDirectory: '/' }),
+  ).toThrow(/operators\.idleTimeoutMinutes/);
 });

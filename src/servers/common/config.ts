@@ -2,11 +2,18 @@
 // loading it with every relative path resolved against the file's own directory.
 
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { isNodeId, roleOf, type NodeId, type NodeRole } from '../../domain/node-id.js';
 import { describeIssues } from '../../protocol/index.js';
 import { JukinetError, quote } from '../../shared/errors.js';
+import {
+  DEFAULT_MAX_FAILED_LOGINS,
+  operatorSettingsOf,
+  operatorsConfigSchema,
+  type OperatorSettings,
+} from './operators/index.js';
 
 const nodeIdSchema = z
   .string()
@@ -65,6 +72,17 @@ export const nodeConfigSchema = z
       .optional(),
     /** pino level for this node's log. Default info. */
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /**
+     * The terminal's operators (docs/operators.md): the WebAuthn relying party, the inactivity limit, the failed-login
+     * limit. Optional: rpId defaults to the terminal's host name (`localhost` for an IP address, which browsers refuse
+     * as an RP id) and origins to https://RPID:PORT of the terminal listener.
+     */
+    operators: operatorsConfigSchema
+      .extend({
+        rpId: operatorsConfigSchema.shape.rpId.optional(),
+        origins: operatorsConfigSchema.shape.origins.optional(),
+      })
+      .optional(),
     /** Reserved for operating hours (a later issue). */
     operatingHours: z.unknown().optional(),
   })
@@ -154,6 +172,33 @@ export async function loadNodeConfig(path: string): Promise<NodeConfig> {
     throw new JukinetError('JUKI_ERR_CONFIG_INVALID', `${quote(path)} is not JSON`, { cause: error });
   }
   return parseNodeConfig(value, { baseDirectory: dirname(resolve(path)), source: path });
+}
+
+/**
+ * The operator settings of a node: its `operators` section with the defaults filled in from the terminal listener.
+ * `terminalPort` is the port the terminal listens on (known only after listening when configured as 0).
+ */
+export function operatorSettingsFor(
+  config: NodeConfig,
+  terminalPort = config.terminal.port,
+): OperatorSettings {
+  const section = config.operators;
+  const rpId = section?.rpId ?? terminalHostName(config.terminal.host);
+  return operatorSettingsOf({
+    rpId,
+    rpName: section?.rpName ?? '住基ネット',
+    origins: section?.origins ?? [`https://${rpId}${terminalPort === 443 ? '' : `:${terminalPort}`}`],
+    idleTimeoutMinutes: section?.idleTimeoutMinutes ?? 15,
+    maxFailedLogins: section?.maxFailedLogins ?? DEFAULT_MAX_FAILED_LOGINS,
+  });
+}
+
+/**
+ * The host name browsers reach a terminal listener by: the configured name, or `localhost` for an IP address or a
+ * wildcard, since browsers refuse IP addresses as WebAuthn RP ids (and the node certificate names localhost).
+ */
+export function terminalHostName(host: string): string {
+  return isIP(host) === 0 ? host : 'localhost';
 }
 
 /** A SQLite path in the location resolves like any other path; URLs and `:memory:` stay as they are. */

@@ -18,6 +18,8 @@ export {
 export {
   loadNodeConfig,
   nodeConfigSchema,
+  operatorSettingsFor,
+  terminalHostName,
   parseNodeConfig,
   type NodeConfig,
   type NodeConfigInput,
@@ -58,6 +60,7 @@ export {
   type StartNodeOptions,
 } from './runtime.js';
 export {
+  SETUP_TERMINAL,
   createOperatorService,
   operatorSettingsOf,
   operatorsConfigSchema,

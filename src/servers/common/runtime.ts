@@ -23,10 +23,11 @@ import {
   type SecurityEvent,
 } from '../../net/index.js';
 import { createMessageRegistry, type Envelope } from '../../protocol/index.js';
+import { assert } from '../../shared/assert.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { JukinetError, isJukinetError, quote } from '../../shared/errors.js';
 import { openStore, type Database, type Store } from '../../store/index.js';
-import type { NodeConfig } from './config.js';
+import { operatorSettingsFor, type NodeConfig } from './config.js';
 import {
   buildDirectory,
   directoryRoute,
@@ -38,7 +39,12 @@ import {
 } from './directory.js';
 import { healthRoute, retryUntil, upstreamOf, waitForReady, type NodeHealth } from './health.js';
 import type { NodeContext, NodeModule, Outbox } from './node-module.js';
+import { createOperatorService } from './operators/index.js';
+import type { TerminalOperators } from './terminal-api/index.js';
 import { createTerminalServer, type NodeStatus, type TerminalServer } from './terminal-server.js';
+
+/** How often sessions idle past the limit are ended (they also end at their next use). */
+const IDLE_SWEEP_MS = 60_000;
 
 /** The key store alias of a node's TLS and signing key, as `jukinet pki issue` writes it. */
 export const NODE_KEY_ALIAS = 'tls';
@@ -268,10 +274,40 @@ export async function startNode<M extends NodeModule>(
       ),
       directoryIssuedAt: view.issuedAt,
     });
-    const terminal: TerminalServer = createTerminalServer({ certificatePem, privateKey, status });
+    // The operators' relying party names the port the terminal listens on, known only once it does (port 0).
+    const operators: { current?: TerminalOperators } = {};
+    const terminal: TerminalServer = createTerminalServer({
+      certificatePem,
+      privateKey,
+      status,
+      logger,
+      operators: () => {
+        assert(
+          operators.current !== undefined,
+          'The operator service is set as soon as the terminal listens',
+        );
+        return operators.current;
+      },
+    });
     const { port: terminalPort } = await terminal.listen(config.terminal.port, config.terminal.host);
+    const operatorSettings = operatorSettingsFor(config, terminalPort);
+    operators.current = {
+      service: createOperatorService(store, { settings: operatorSettings, clock, logger }),
+      settings: operatorSettings,
+    };
     cleanups.push(() => terminal.close());
-    const terminalUrl = `https://${hostForUrl(config.terminal.host)}:${terminalPort}/`;
+    // The terminal by its relying party's name (localhost for an IP address): WebAuthn refuses IP addresses as RP ids.
+    const terminalUrl = `https://${operatorSettings.rpId}:${terminalPort}/`;
+    const idleSweep = setInterval(() => {
+      operators.current?.service.endIdleSessions().catch((error: unknown) => {
+        logger.warn({ err: error }, 'Ending idle sessions failed');
+      });
+    }, IDLE_SWEEP_MS);
+    idleSweep.unref();
+    cleanups.push(() => {
+      clearInterval(idleSweep);
+      return Promise.resolve();
+    });
 
     let lastCrl: string | undefined;
     function applyDirectory(next: DirectoryDocument): void {

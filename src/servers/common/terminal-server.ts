@@ -1,6 +1,6 @@
 // The terminal port (DESIGN.md §7, §10): HTTPS with the node's certificate, serving the terminal web application
-// (src/web/client, built into dist/web/client) and its JSON API. For now the API answers the node's status; operator
-// login, the register and certificates come with issue 4.
+// (src/web/client, built into dist/web/client) and its JSON API: the node's status, and operator login, sessions and
+// administration (terminal-api/). The register and certificates come with the rest of issue 4.
 
 import { existsSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
@@ -9,9 +9,17 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import { fastify, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import type { NodeId, NodeRole } from '../../domain/node-id.js';
 import type { PeerDeliveryStats } from '../../net/index.js';
 import { JukinetError, quote } from '../../shared/errors.js';
+import {
+  identifyTerminal,
+  registerOperatorRoutes,
+  registerSessionRoutes,
+  replyWithError,
+  type TerminalOperators,
+} from './terminal-api/index.js';
 
 /** What GET /api/status answers. */
 export interface NodeStatus {
@@ -62,6 +70,9 @@ export function createTerminalServer(options: {
   privateKey: KeyObject | string;
   status: () => NodeStatus;
   clientDirectory?: string;
+  /** The node's operators; without them the API answers only the status. Read per request (see runtime.ts). */
+  operators?: () => TerminalOperators;
+  logger?: Logger;
 }): TerminalServer {
   const clientDirectory = options.clientDirectory ?? DEFAULT_CLIENT_DIRECTORY;
   const built = existsSync(`${clientDirectory}/index.html`);
@@ -74,7 +85,20 @@ export function createTerminalServer(options: {
     reply.headers(SECURITY_HEADERS);
     done(null, payload);
   });
+  app.setErrorHandler((error, request, reply) => replyWithError(error, request, reply, options.logger));
+  app.addHook('onRequest', (request, reply, done) => {
+    try {
+      if (request.url.startsWith('/api/')) identifyTerminal(request, reply);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  });
   app.get('/api/status', (_request, reply) => reply.send(options.status()));
+  if (options.operators !== undefined) {
+    registerSessionRoutes(app, options.operators);
+    registerOperatorRoutes(app, options.operators);
+  }
   app.all('/api/*', (request, reply) =>
     reply.code(404).send({
       error: new JukinetError('JUKI_ERR_ROUTE_NOT_FOUND', `${request.method} ${quote(request.url)}`),

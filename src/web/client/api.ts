@@ -1,4 +1,7 @@
 // Calls from the terminal application to its own node's terminal API (same origin), with typed answers and errors.
+// State-changing calls carry the terminal header the server requires (CSRF); the session travels in an HttpOnly cookie.
+
+import type { AccessKind, OperatorRole, TerminalFunction } from '../../domain/index.js';
 
 /** What GET /api/status answers (src/servers/common/terminal-server.ts). */
 export interface NodeStatus {
@@ -8,6 +11,33 @@ export interface NodeStatus {
   readonly ready: boolean;
   readonly queue: Readonly<Record<string, { readonly queued: number; readonly state: string }>>;
   readonly directoryIssuedAt: string;
+}
+
+/** An operator as the API shows them (src/servers/common/terminal-api/views.ts). */
+export interface OperatorView {
+  readonly id: string;
+  readonly loginName: string;
+  readonly displayName: string;
+  readonly role: OperatorRole;
+  readonly rights: Readonly<Record<TerminalFunction, readonly AccessKind[]>>;
+  readonly disabled: boolean;
+}
+
+/** The logged-in operator and how long the session survives without use. */
+export interface SessionView {
+  readonly operator: OperatorView;
+  readonly idleTimeoutMs: number;
+}
+
+/** One row of the operation log as the API shows it. */
+export interface OperationView {
+  readonly seq: number;
+  readonly at: string;
+  readonly function: string;
+  readonly access: string;
+  readonly outcome: 'ok' | 'refused' | 'failed';
+  readonly errorCode: string | null;
+  readonly records: readonly string[];
 }
 
 /** A refusal or failure from the API, with the catalogue code when the server gave one. */
@@ -22,11 +52,35 @@ export class ApiError extends Error {
   }
 }
 
+/** The header the server requires on every state-changing request (terminal-api/terminal-identity.ts). */
+const TERMINAL_HEADER = { 'x-jukinet-terminal': '1' } as const;
+
+const listeners = { activity: (): void => undefined, sessionEnded: (_code: string): void => undefined };
+
+/** Called after each answered call (the idle timer restarts) and when the server says the session has ended. */
+export function onApiEvents(handlers: { activity: () => void; sessionEnded: (code: string) => void }): void {
+  listeners.activity = handlers.activity;
+  listeners.sessionEnded = handlers.sessionEnded;
+}
+
 /** GETs `path` and returns its JSON; throws ApiError for a non-2xx answer or when the server cannot be reached. */
 export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return call<T>(path, { headers: { accept: 'application/json' }, ...(signal ? { signal } : {}) });
+}
+
+/** POSTs `body` as JSON to `path` with the terminal header. */
+export async function postJson<T>(path: string, body: unknown = {}): Promise<T> {
+  return call<T>(path, {
+    method: 'POST',
+    headers: { accept: 'application/json', 'content-type': 'application/json', ...TERMINAL_HEADER },
+    body: JSON.stringify(body),
+  });
+}
+
+async function call<T>(path: string, init: RequestInit): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(path, { headers: { accept: 'application/json' }, ...(signal ? { signal } : {}) });
+    response = await fetch(path, { credentials: 'same-origin', ...init });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiError(0, undefined, 'サーバに接続できません');
@@ -34,11 +88,46 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
   if (!response.ok) {
     const body = (await response.json().catch(() => undefined)) as
       { error?: { code?: string; message?: string } } | undefined;
-    throw new ApiError(
-      response.status,
-      body?.error?.code,
-      body?.error?.message ?? `サーバがエラーを返しました (${response.status})`,
-    );
+    const code = body?.error?.code;
+    if (path.startsWith('/api/') && !path.startsWith('/api/status') && isSessionEnd(code)) {
+      listeners.sessionEnded(code);
+    }
+    throw new ApiError(response.status, code, messageOf(code, response.status));
   }
+  if (path.startsWith('/api/') && !path.startsWith('/api/status')) listeners.activity();
   return (await response.json()) as T;
+}
+
+function isSessionEnd(code: string | undefined): code is string {
+  return code === 'JUKI_ERR_SESSION_EXPIRED' || code === 'JUKI_ERR_SESSION_INVALID';
+}
+
+/** What the operator reads for each error code (docs/errors.md); the code itself is shown with unknown ones. */
+const MESSAGES: Readonly<Record<string, string>> = {
+  JUKI_ERR_LOGIN_PASSWORD: 'ログイン名またはパスワードが正しくありません',
+  JUKI_ERR_LOGIN_NO_KEY: 'セキュリティキーが登録されていません。管理者に連絡してください',
+  JUKI_ERR_LOGIN_KEY: 'セキュリティキーを確認できませんでした',
+  JUKI_ERR_LOGIN_KEY_UNKNOWN: 'このセキュリティキーは登録されていません',
+  JUKI_ERR_OPERATOR_DISABLED: 'この操作者は利用停止中です。管理者に連絡してください',
+  JUKI_ERR_CHALLENGE_INVALID:
+    '手続きの有効期限が切れたか、コードが正しくありません。最初からやり直してください',
+  JUKI_ERR_SESSION_EXPIRED: '一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください',
+  JUKI_ERR_SESSION_INVALID: 'ログインしてください',
+  JUKI_ERR_OPERATOR_FORBIDDEN: 'この操作を行う権限がありません',
+  JUKI_ERR_PASSWORD_POLICY:
+    'パスワードが基準を満たしていません（12文字以上、ログイン名を含まない、推測されやすいものは不可）',
+  JUKI_ERR_OPERATOR_EXISTS: 'このログイン名は既に使われています',
+  JUKI_ERR_OPERATORS_EXIST: '初期設定は既に済んでいます',
+  JUKI_ERR_OPERATOR_REQUEST_INVALID: '入力内容が正しくありません（ログイン名は英小文字で始まる3〜32文字）',
+  JUKI_ERR_OPERATOR_SELF_CHANGE: '自分自身のアカウントは変更できません',
+  JUKI_ERR_OPERATOR_NOT_FOUND: '操作者が見つかりません',
+  JUKI_ERR_KEY_ENROLMENT_REFUSED: 'セキュリティキーを登録できませんでした',
+  JUKI_ERR_REQUEST_INVALID: '入力内容が正しくありません',
+  JUKI_ERR_TERMINAL_HEADER: '端末からの要求として受け付けられません',
+};
+
+/** The Japanese message of an error code. */
+export function messageOf(code: string | undefined, status = 0): string {
+  if (code !== undefined && MESSAGES[code] !== undefined) return MESSAGES[code];
+  return code === undefined ? `サーバがエラーを返しました (${status})` : `エラーが発生しました (${code})`;
 }

@@ -1,57 +1,115 @@
-// The terminal application's shell: the node's name and role, its state and its delivery queues, refreshed while open.
+// The terminal application's shell: the node in the header, the screen for the path (ログイン, 初期設定, ホーム,
+// 操作者管理, 自己操作履歴, システム状態), the operator's session, and the return to ログイン when it ends after inactivity.
 
-import { useEffect, useState } from 'react';
-import { ApiError, getJson, type NodeStatus } from './api.js';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError, getJson, messageOf, onApiEvents, postJson, type SessionView } from './api.js';
+import { HomeScreen } from './home-screen.js';
+import { LoginScreen } from './login-screen.js';
+import { OperatorsScreen } from './operators-screen.js';
+import { OwnLogScreen } from './own-log-screen.js';
+import { SetupScreen } from './setup-screen.js';
+import { ROLE_NAMES, StatusView, useNodeStatus } from './status-view.js';
 
-const ROLE_NAMES: Readonly<Record<NodeStatus['role'], string>> = {
-  national: '全国サーバ',
-  prefecture: '都道府県サーバ',
-  municipality: '市町村CS',
-  agency: '国の機関等',
-};
+const VIEWS = {
+  '/': 'ホーム',
+  '/login': 'ログイン',
+  '/setup': '初期設定',
+  '/operators': '操作者管理',
+  '/log': '自己操作履歴',
+  '/status': 'システム状態',
+} as const;
+type ViewPath = keyof typeof VIEWS;
 
-const QUEUE_STATES: Readonly<Record<string, string>> = {
-  idle: '待機',
-  sending: '送信中',
-  backoff: '再送待ち',
-  blocked: '停止（拒否あり）',
-};
+/** Paths shown without a session. */
+const PUBLIC_PATHS: readonly ViewPath[] = ['/login', '/setup', '/status'];
+/** The idle timer fires a little after the server's limit, so the server has certainly ended the session. */
+const IDLE_MARGIN_MS = 2_000;
 
-const REFRESH_MS = 5_000;
-
-/** Loads /api/status now and every REFRESH_MS while mounted. */
-function useNodeStatus(): { status?: NodeStatus; error?: string } {
-  const [state, setState] = useState<{ status?: NodeStatus; error?: string }>({});
-  useEffect(() => {
-    const controller = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const load = async (): Promise<void> => {
-      try {
-        const status = await getJson<NodeStatus>('/api/status', controller.signal);
-        setState({ status });
-      } catch (error) {
-        if (controller.signal.aborted) return;
-        setState((previous) => ({
-          ...previous,
-          error: error instanceof ApiError ? error.message : '状態を取得できません',
-        }));
-      }
-      if (!controller.signal.aborted) timer = setTimeout(() => void load(), REFRESH_MS);
-    };
-    void load();
-    return () => {
-      controller.abort();
-      clearTimeout(timer);
-    };
-  }, []);
-  return state;
+function pathOf(pathname: string): ViewPath {
+  return pathname in VIEWS ? (pathname as ViewPath) : '/';
 }
 
 export function App() {
   const { status, error } = useNodeStatus();
+  const [path, setPath] = useState<ViewPath>(() => pathOf(window.location.pathname));
+  const [session, setSession] = useState<SessionView | undefined>();
+  const [checked, setChecked] = useState(false);
+  const [notice, setNotice] = useState<string | undefined>();
+  const idleTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const sessionRef = useRef(session);
+  sessionRef.current = session;
+
+  const navigate = useCallback((next: ViewPath, options: { replace?: boolean } = {}) => {
+    if (window.location.pathname !== next) {
+      if (options.replace === true) history.replaceState(null, '', next);
+      else history.pushState(null, '', next);
+    }
+    setPath(next);
+  }, []);
+
+  const endSession = useCallback(
+    (code: string | undefined) => {
+      clearTimeout(idleTimer.current);
+      setSession(undefined);
+      setNotice(code === 'JUKI_ERR_SESSION_EXPIRED' ? messageOf(code) : undefined);
+      if (!PUBLIC_PATHS.includes(pathOf(window.location.pathname))) navigate('/login', { replace: true });
+    },
+    [navigate],
+  );
+
+  // Every answered call restarts the idle timer; when it fires the session is checked and, ended, leads to ログイン.
   useEffect(() => {
-    if (status !== undefined) document.title = `${status.name} — 住基ネット`;
-  }, [status]);
+    onApiEvents({
+      activity: () => {
+        clearTimeout(idleTimer.current);
+        const limit = sessionRef.current?.idleTimeoutMs;
+        if (limit === undefined) return;
+        idleTimer.current = setTimeout(() => {
+          getJson('/api/session').catch(() => undefined);
+        }, limit + IDLE_MARGIN_MS);
+      },
+      sessionEnded: (code) => {
+        if (sessionRef.current !== undefined) endSession(code);
+      },
+    });
+  }, [endSession]);
+  useEffect(() => {
+    const onPop = (): void => setPath(pathOf(window.location.pathname));
+    window.addEventListener('popstate', onPop);
+    getJson<SessionView>('/api/session')
+      .then((current) => {
+        sessionRef.current = current;
+        setSession(current);
+      })
+      .catch((caught: unknown) => {
+        if (!(caught instanceof ApiError)) throw caught;
+      })
+      .finally(() => setChecked(true));
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+
+  useEffect(() => {
+    if (status !== undefined) document.title = `${VIEWS[path]} — ${status.name} — 住基ネット`;
+  }, [status, path]);
+
+  async function logout(): Promise<void> {
+    await postJson('/api/logout').catch(() => undefined);
+    clearTimeout(idleTimer.current);
+    setSession(undefined);
+    setNotice('ログアウトしました');
+    navigate('/login');
+  }
+
+  const loggedIn = session !== undefined;
+  const shown: ViewPath = !checked
+    ? path
+    : !loggedIn && !PUBLIC_PATHS.includes(path)
+      ? '/login'
+      : loggedIn && (path === '/login' || path === '/setup')
+        ? '/'
+        : path;
+  const isAdministrator = session?.operator.rights['operator-administration'].includes('write') === true;
+
   return (
     <>
       <header className="bar">
@@ -61,68 +119,119 @@ export function App() {
             {status.name}（{ROLE_NAMES[status.role]}）
           </span>
         )}
-      </header>
-      <main>
-        {error !== undefined && (
-          <p role="alert" className="error">
-            {error}
-          </p>
+        {session && (
+          <span className="who" data-testid="header-operator">
+            {session.operator.displayName}
+          </span>
         )}
-        {status === undefined ? (
-          error === undefined && <p aria-busy="true">読み込み中…</p>
+      </header>
+      <nav aria-label="メニュー" className="menu">
+        <ul>
+          {loggedIn ? (
+            <>
+              <li>
+                <NavLink to="/" current={shown} onGo={navigate} />
+              </li>
+              {isAdministrator && (
+                <li>
+                  <NavLink to="/operators" current={shown} onGo={navigate} />
+                </li>
+              )}
+              <li>
+                <NavLink to="/log" current={shown} onGo={navigate} />
+              </li>
+            </>
+          ) : (
+            <li>
+              <NavLink to="/login" current={shown} onGo={navigate} />
+            </li>
+          )}
+          <li>
+            <NavLink to="/status" current={shown} onGo={navigate} />
+          </li>
+          {loggedIn && (
+            <li>
+              <button type="button" onClick={() => void logout()}>
+                ログアウト
+              </button>
+            </li>
+          )}
+        </ul>
+      </nav>
+      <main>
+        {!checked && shown !== '/status' ? (
+          <p aria-busy="true">読み込み中…</p>
         ) : (
-          <StatusView status={status} />
+          <Content
+            shown={shown}
+            session={session}
+            notice={notice}
+            statusError={error}
+            status={status}
+            onLoggedIn={(next) => {
+              sessionRef.current = next;
+              setSession(next);
+              setNotice(undefined);
+              navigate('/', { replace: true });
+            }}
+            onSetupDone={() => navigate('/login')}
+          />
         )}
       </main>
     </>
   );
 }
 
-function StatusView({ status }: { status: NodeStatus }) {
-  const peers = Object.entries(status.queue).sort(([a], [b]) => (a < b ? -1 : 1));
-  return (
-    <section aria-labelledby="status-heading">
-      <h1 id="status-heading">{status.name}</h1>
-      <dl className="facts">
-        <dt>ノード名</dt>
-        <dd>{status.nodeId}</dd>
-        <dt>役割</dt>
-        <dd>{ROLE_NAMES[status.role]}</dd>
-        <dt>状態</dt>
-        <dd data-testid="node-state">{status.ready ? '稼働中' : '起動中'}</dd>
-        <dt>最終ディレクトリ更新</dt>
-        <dd>{status.directoryIssuedAt === '' ? '未取得' : formatTime(status.directoryIssuedAt)}</dd>
-      </dl>
-      <h2>送信待ち件数</h2>
-      {peers.length === 0 ? (
-        <p>送信先なし</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">送信先</th>
-              <th scope="col">件数</th>
-              <th scope="col">状態</th>
-            </tr>
-          </thead>
-          <tbody>
-            {peers.map(([peer, stats]) => (
-              <tr key={peer}>
-                <td>{peer}</td>
-                <td className="number">{stats.queued.toLocaleString('ja-JP')}</td>
-                <td>{QUEUE_STATES[stats.state] ?? stats.state}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
-  );
+function Content(props: {
+  shown: ViewPath;
+  session: SessionView | undefined;
+  notice: string | undefined;
+  statusError: string | undefined;
+  status: ReturnType<typeof useNodeStatus>['status'];
+  onLoggedIn: (session: SessionView) => void;
+  onSetupDone: () => void;
+}) {
+  const { shown, session } = props;
+  switch (shown) {
+    case '/login':
+      return <LoginScreen notice={props.notice} onLoggedIn={props.onLoggedIn} />;
+    case '/setup':
+      return <SetupScreen onDone={props.onSetupDone} />;
+    case '/status':
+      return (
+        <>
+          {props.statusError !== undefined && (
+            <p role="alert" className="error">
+              {props.statusError}
+            </p>
+          )}
+          {props.status === undefined ? (
+            props.statusError === undefined && <p aria-busy="true">読み込み中…</p>
+          ) : (
+            <StatusView status={props.status} />
+          )}
+        </>
+      );
+    case '/operators':
+      return session && <OperatorsScreen self={session.operator} />;
+    case '/log':
+      return <OwnLogScreen />;
+    case '/':
+      return session && <HomeScreen operator={session.operator} />;
+  }
 }
 
-function formatTime(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime())
-    ? iso
-    : date.toLocaleString('ja-JP', { timeZone: 'Asia/Tokyo', dateStyle: 'medium', timeStyle: 'medium' });
+function NavLink({ to, current, onGo }: { to: ViewPath; current: ViewPath; onGo: (path: ViewPath) => void }) {
+  return (
+    <a
+      href={to}
+      aria-current={current === to ? 'page' : undefined}
+      onClick={(event) => {
+        event.preventDefault();
+        onGo(to);
+      }}
+    >
+      {VIEWS[to]}
+    </a>
+  );
 }

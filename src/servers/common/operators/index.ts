@@ -27,6 +27,7 @@ export {
 } from './operation-log.js';
 export type { Operator, OperatorCredential } from './operator-records.js';
 export {
+  SETUP_TERMINAL,
   createOperatorService,
   type LoginSession,
   type OperationRequest,

@@ -22,6 +22,7 @@ import { JukinetError, quote } from '../../../shared/errors.js';
 import { newUuidV7 } from '../../../shared/ids.js';
 import { err, ok, type Result } from '../../../shared/result.js';
 import {
+  fromIsoTimestamp,
   isUniqueViolation,
   toIsoTimestamp,
   type Database,
@@ -42,6 +43,7 @@ import type { OperatorSettings } from './operator-config.js';
 import {
   credentialOf,
   findOperatorRow,
+  handleHash,
   listCredentialRows,
   operatorOf,
   type Operator,
@@ -124,7 +126,24 @@ export interface OperatorService {
   enrolFirstAdministrator(
     input: Omit<OperatorEnrolment, 'role' | 'overrides'> & { readonly terminal: string },
   ): Promise<{ operator: Operator; enrolment: PendingEnrolment }>;
-  /** Completes the first administrator's key enrolment. */
+  /**
+   * Starts the first administrator's key enrolment again (a new set-up code) while no operator has a key yet, e.g.
+   * when the first code expired unused; refused with JUKI_ERR_OPERATORS_EXIST once a key is registered.
+   */
+  renewFirstAdministratorSetup(input: {
+    readonly loginName: string;
+    readonly terminal: string;
+  }): Promise<{ operator: Operator; enrolment: PendingEnrolment }>;
+  /**
+   * The terminal's 初期設定: exchanges the set-up code (the handle of the enrolment enrolFirstAdministrator() started
+   * at SETUP_TERMINAL) for an enrolment of the first administrator's key at this terminal. The code stays valid until
+   * it expires or a key is enrolled, so that a cancelled touch can be tried again.
+   */
+  beginFirstAdministratorKey(input: {
+    readonly setupCode: string;
+    readonly terminal: string;
+  }): Promise<PendingEnrolment>;
+  /** Completes the first administrator's key enrolment (and makes the set-up code unusable). */
   completeFirstAdministratorKey(input: {
     readonly enrolmentId: string;
     readonly response: unknown;
@@ -212,6 +231,12 @@ export interface OperatorService {
     readonly anchor?: { readonly seq: number; readonly hash: string };
   }): Promise<Result<OperationLogHead, OperationLogDefect>>;
 }
+
+/**
+ * The terminal name under which `jukinet operator init` enrols the first administrator: the handle of that enrolment
+ * is the set-up code the terminal's 初期設定 exchanges with beginFirstAdministratorKey().
+ */
+export const SETUP_TERMINAL = 'cli:operator-init';
 
 /** Login names: lower-case ASCII, 3 to 32 characters, starting with a letter. */
 const LOGIN_NAME = /^[a-z][a-z0-9._-]{2,31}$/;
@@ -373,6 +398,72 @@ export function createOperatorService(
       );
     },
 
+    async renewFirstAdministratorSetup(input) {
+      return runLogged(
+        { operatorId: null, terminal: input.terminal, fn: 'operator-administration', access: 'write' },
+        async ({ trx, now, touch, identify }) => {
+          const anyKey = await trx.selectFrom('operator_credential').select('id').limit(1).executeTakeFirst();
+          if (anyKey !== undefined)
+            return err(new JukinetError('JUKI_ERR_OPERATORS_EXIST', 'a key is registered'));
+          const row = await findOperatorRow(trx, { loginName: input.loginName });
+          if (row === undefined || row.role !== 'system-administrator') {
+            return err(operatorNotFound(input.loginName));
+          }
+          identify(row.id);
+          touch(row.id);
+          await trx
+            .deleteFrom('operator_challenge')
+            .where('operator_id', '=', row.id)
+            .where('purpose', '=', 'key-enrolment')
+            .where('actor_id', 'is', null)
+            .execute();
+          const operator = operatorOf(row);
+          const enrolment = await startEnrolment(trx, {
+            operator,
+            actorId: null,
+            terminal: input.terminal,
+            now,
+          });
+          return ok({ operator, enrolment });
+        },
+      );
+    },
+
+    async beginFirstAdministratorKey(input) {
+      return runLogged(
+        { operatorId: null, terminal: input.terminal, fn: 'operator-administration', access: 'write' },
+        async ({ trx, now, touch, identify }) => {
+          const invalid = err(new JukinetError('JUKI_ERR_CHALLENGE_INVALID', 'set-up code'));
+          const setup = await trx
+            .selectFrom('operator_challenge')
+            .selectAll()
+            .where('id', '=', handleHash(input.setupCode))
+            .where('purpose', '=', 'key-enrolment')
+            .executeTakeFirst();
+          if (
+            setup === undefined ||
+            setup.actor_id !== null ||
+            setup.terminal !== SETUP_TERMINAL ||
+            fromIsoTimestamp(setup.expires_at) <= now
+          ) {
+            return invalid;
+          }
+          identify(setup.operator_id);
+          touch(setup.operator_id);
+          const row = await findOperatorRow(trx, { id: setup.operator_id });
+          if (row === undefined || (await listCredentialRows(trx, row.id)).length > 0) return invalid;
+          return ok(
+            await startEnrolment(trx, {
+              operator: operatorOf(row),
+              actorId: null,
+              terminal: input.terminal,
+              now,
+            }),
+          );
+        },
+      );
+    },
+
     async completeFirstAdministratorKey(input) {
       return runLogged(
         { operatorId: null, terminal: input.terminal, fn: 'operator-administration', access: 'write' },
@@ -384,7 +475,22 @@ export function createOperatorService(
             return err(new JukinetError('JUKI_ERR_CHALLENGE_INVALID', 'started by an administrator'));
           }
           identify(challenge.value.operator_id);
-          return finishEnrolment(trx, { challenge: challenge.value, response: input.response, now, touch });
+          const finished = await finishEnrolment(trx, {
+            challenge: challenge.value,
+            response: input.response,
+            now,
+            touch,
+          });
+          if (finished.ok) {
+            // The set-up code has served its purpose.
+            await trx
+              .deleteFrom('operator_challenge')
+              .where('operator_id', '=', challenge.value.operator_id)
+              .where('purpose', '=', 'key-enrolment')
+              .where('actor_id', 'is', null)
+              .execute();
+          }
+          return finished;
         },
       );
     },
