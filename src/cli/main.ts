@@ -5,6 +5,8 @@ import { isJukinetError } from '../shared/errors.js';
 import { registerCheckCommands } from './check.js';
 import { registerCodeCommands } from './code.js';
 import { registerLgCommands } from './lg.js';
+import { registerLinkageCommands } from './linkage.js';
+import { registerOperatorCommands } from './operator.js';
 import { registerPkiCommands } from './pki.js';
 import { registerSeedCommand } from './seed.js';
 import { registerServeCommand } from './serve.js';
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
   registerCheckCommands(program);
   registerCodeCommands(program);
   registerLgCommands(program);
+  registerLinkageCommands(program);
+  registerOperatorCommands(program);
   registerPkiCommands(program);
   registerSeedCommand(program);
   registerServeCommand(program);

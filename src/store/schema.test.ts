@@ -150,6 +150,12 @@ describeEachEngine('Database schema', ({ openFresh }) => {
         prev_hash: '0'.repeat(64),
         hash: 'f'.repeat(64),
       },
+      linkage_applied: {
+        action_id: '018e972b-9680-7811-83ee-a7b19caad6b1',
+        resident_code: '12345678906',
+        applied_at: AT,
+        source: 'import',
+      },
     };
     for (const [table, row] of Object.entries(rows)) {
       await store.db

@@ -268,6 +268,19 @@ export interface OperationLogTable {
   hash: string;
 }
 
+/**
+ * Municipalities: one linkage message the CS applied, by the register's action id (docs/linkage.md), so that the same
+ * action fed again is a duplicate that changes nothing.
+ */
+export interface LinkageAppliedTable {
+  action_id: string;
+  /** The resident code the message carried. */
+  resident_code: string;
+  applied_at: IsoTimestamp;
+  /** Where it came from: `register` (ours, in-process), `import` (a CSV file) or `api` (the JSON message API). */
+  source: string;
+}
+
 /** Every table of a Jukinet database. Each migration that adds a table adds it here. */
 export interface Database {
   outbox_channel: OutboxChannelTable;
@@ -291,6 +304,7 @@ export interface Database {
   operator_challenge: OperatorChallengeTable;
   operator_session: OperatorSessionTable;
   operation_log: OperationLogTable;
+  linkage_applied: LinkageAppliedTable;
 }
 
 /** The stored form of a moment: ISO-8601 UTC text, so that text order is time order on both engines. */

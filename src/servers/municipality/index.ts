@@ -10,11 +10,41 @@ import type { Database } from '../../store/index.js';
 import { startCodeRefill, takeCode, type CodeRefill } from '../common/code-holding.js';
 import { consistencyRoute } from '../common/identity-history.js';
 import type { NodeContext, NodeModule } from '../common/node-module.js';
-import { applyRegisterChange } from './cs/index.js';
+import { applyRegisterChangeOnce, LinkageSource } from './linkage-import.js';
 import { createRegister, type Register } from './register/index.js';
 
 export * from './register/index.js';
 export { applyRegisterChange, type CsOutcome } from './cs/index.js';
+export {
+  LINKAGE_BATCH_MAX,
+  linkageRequestSchema,
+  linkageResponseSchema,
+  receiveLinkageMessages,
+  type LinkageRequest,
+  type LinkageResponse,
+} from './linkage-api.js';
+export {
+  describeLinkageCsvError,
+  formatLinkageCsv,
+  LINKAGE_CSV_COLUMNS,
+  parseLinkageCsv,
+  type LinkageCsvError,
+  type LinkageCsvRow,
+} from './linkage-csv.js';
+export { exportLinkageCsv, exportLinkageMessages } from './linkage-export.js';
+export {
+  applyLinkageMessage,
+  applyRegisterChangeOnce,
+  formatLinkageReport,
+  importLinkageCsv,
+  importLinkageMessages,
+  LinkageSource,
+  linkageResultSchema,
+  type LinkageContext,
+  type LinkageCsvResult,
+  type LinkageReport,
+  type LinkageResult,
+} from './linkage-import.js';
 export {
   identityInfoOf,
   LINKAGE_VERSION,
@@ -64,7 +94,12 @@ export function municipalityModule(
     takeCode: (trx: Transaction<Database>): Promise<ResidentCode> =>
       takeCode(trx, { takenAt: context.clock.now() }),
     link: async (trx, change, outbox) => {
-      await applyRegisterChange(trx, change, { origin: context.nodeId, outbox });
+      await applyRegisterChangeOnce(trx, change, {
+        origin: context.nodeId,
+        outbox,
+        source: LinkageSource.register,
+        at: context.clock.now(),
+      });
     },
   });
   let refill: CodeRefill | undefined;

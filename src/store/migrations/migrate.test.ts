@@ -17,6 +17,7 @@ const TABLES = [
   'inbox',
   'inbox_channel',
   'inbox_pending',
+  'linkage_applied',
   'meta',
   'operation_log',
   'operator',

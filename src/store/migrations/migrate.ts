@@ -9,6 +9,7 @@ import { codePool } from './0002-code-pool.js';
 import { identity } from './0003-identity.js';
 import { register } from './0004-register.js';
 import { operators } from './0005-operators.js';
+import { linkage } from './0006-linkage.js';
 
 /** Every migration, in order. Add a new one at the end and add its tables to `Database` in ../schema.ts. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -17,6 +18,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003_identity': identity,
   '0004_register': register,
   '0005_operators': operators,
+  '0006_linkage': linkage,
 };
 
 /** What `migrateToLatest()` did: the names of the migrations it applied now, in order (empty when up to date). */

@@ -4,6 +4,7 @@ export {
   createRegister,
   FILING_PERIOD_DAYS,
   LikelyDuplicateError,
+  linkageMessageOf,
   SEARCH_LIMIT,
   type DuplicateCandidate,
   type HouseholdView,

@@ -256,6 +256,34 @@ function linkageResidentOf(record: ResidentRecord): RegisterChange['resident'] {
   };
 }
 
+/**
+ * The linkage message (docs/linkage.md) of `action`, given the record as it stands after it and, for a code change,
+ * the code before; undefined for an action that changes no 本人確認情報 (it sends none). The register sends it when it
+ * records the action; the export (../linkage-export.ts) rebuilds it from the stored history.
+ */
+export function linkageMessageOf(
+  record: ResidentRecord,
+  action: ResidentAction,
+  previousResidentCode?: ResidentCode,
+): RegisterChange | undefined {
+  const reason = changeReasonOf(action.payload);
+  if (reason === undefined) return undefined;
+  return {
+    v: LINKAGE_VERSION,
+    kind: action.payload.kind as LinkedActionKind,
+    resident: linkageResidentOf(record),
+    action: {
+      id: action.id,
+      seq: action.seq,
+      reason,
+      effectiveOn: action.effectiveOn,
+      filedOn: action.filedOn,
+      recordedAt: action.recordedAt,
+      ...(previousResidentCode === undefined ? {} : { previousResidentCode }),
+    },
+  };
+}
+
 /** The dates in the insurance and benefit items, named for error details. */
 function benefitDates(benefits: BenefitItems | null | undefined): [string, string][] {
   if (benefits == null) return [];
@@ -435,25 +463,11 @@ export function createRegister(options: RegisterOptions): Register {
       operator: filing.operator,
     };
     const next = applyAction(record, action);
-    const reason = changeReasonOf(payload);
-    if (reason === undefined) {
+    const change = linkageMessageOf(next, action, previousResidentCode);
+    if (change === undefined) {
       await writeAction(trx, { action, record: next });
       return next;
     }
-    const change: RegisterChange = {
-      v: LINKAGE_VERSION,
-      kind: payload.kind as LinkedActionKind,
-      resident: linkageResidentOf(next),
-      action: {
-        id: action.id,
-        seq: action.seq,
-        reason,
-        effectiveOn: action.effectiveOn,
-        filedOn: action.filedOn,
-        recordedAt: action.recordedAt,
-        ...(previousResidentCode === undefined ? {} : { previousResidentCode }),
-      },
-    };
     checkIdentity(change);
     await writeAction(trx, { action, record: next });
     await options.link(trx, change, outbox);
