@@ -5,7 +5,7 @@ import type { Transaction } from 'kysely';
 import { parseNodeId, prefectureNodeOf, type ResidentCode } from '../../domain/index.js';
 import { nodePing } from '../../protocol/index.js';
 import { assert } from '../../shared/assert.js';
-import { JukinetError, quote } from '../../shared/errors.js';
+import { JukinetError, isJukinetError, quote } from '../../shared/errors.js';
 import type { Database } from '../../store/index.js';
 import { startCodeRefill, takeCode, type CodeRefill } from '../common/code-holding.js';
 import { consistencyRoute } from '../common/identity-history.js';
@@ -120,7 +120,13 @@ export function municipalityModule(
         lowWater: options.lowWater ?? 100,
         blockSize: options.blockSize ?? 500,
       });
-      await refill.refillNow();
+      // Awaited so that the first record has a code. When the upstream is slow to answer (a whole country booting in
+      // one process), the node starts anyway: the schedule keeps asking, and a record meanwhile gets
+      // JUKI_ERR_CODE_POOL_EMPTY.
+      await refill.refillNow().catch((error: unknown) => {
+        if (!isJukinetError(error)) throw error;
+        context.logger.warn({ err: error }, 'First code refill failed; refilling in the background');
+      });
     },
     async stop() {
       await refill?.stop();

@@ -12,7 +12,7 @@ import {
   type IdentityChangedBody,
 } from '../../protocol/index.js';
 import { assert } from '../../shared/assert.js';
-import { JukinetError, quote } from '../../shared/errors.js';
+import { JukinetError, isJukinetError, quote } from '../../shared/errors.js';
 import { codeBlockRoutes, startCodeRefill, type CodeRefill } from '../common/code-holding.js';
 import {
   checkIdentityAuthority,
@@ -113,7 +113,13 @@ export function prefectureModule(context: NodeContext, options: PrefectureOption
         blockSize: options.blockSize ?? 2000,
         ...(options.refillIntervalMs === undefined ? {} : { intervalMs: options.refillIntervalMs }),
       });
-      await refill.refillNow();
+      // Awaited so that the first record has a code. When the upstream is slow to answer (a whole country booting in
+      // one process), the node starts anyway: the schedule keeps asking, and a record meanwhile gets
+      // JUKI_ERR_CODE_POOL_EMPTY.
+      await refill.refillNow().catch((error: unknown) => {
+        if (!isJukinetError(error)) throw error;
+        context.logger.warn({ err: error }, 'First code refill failed; refilling in the background');
+      });
     },
     async stop() {
       await refill?.stop();
