@@ -183,14 +183,24 @@ export async function runSmoke(options: {
   const deadline = Date.now() + (options.timeoutMs ?? 180_000);
   let network: LocalNetwork | undefined;
   try {
-    const basePort = options.basePort ?? (await findFreeBasePort(2 * (48 + DEFAULT_MUNICIPALITIES.length)));
-    network = await startLocalNetwork(dir, {
-      municipalities: DEFAULT_MUNICIPALITIES,
-      basePort,
-      logger,
-      onProgress: (line) => write(`smoke: ${line}`),
-      nodeOptions: { upstreamTimeoutMs: 60_000 },
-    });
+    // Free ports are found first and bound later, node by node: another program can take one in between. Without a
+    // port given, a start that lost that race tries again on other free ports, in a new directory.
+    for (let attempt = 1; network === undefined; attempt++) {
+      const basePort = options.basePort ?? (await findFreeBasePort(2 * (48 + DEFAULT_MUNICIPALITIES.length)));
+      try {
+        network = await startLocalNetwork(join(dir, `network-${attempt}`), {
+          municipalities: DEFAULT_MUNICIPALITIES,
+          basePort,
+          logger,
+          onProgress: (line) => write(`smoke: ${line}`),
+          nodeOptions: { upstreamTimeoutMs: 60_000 },
+        });
+      } catch (error) {
+        const taken = (error as { code?: unknown }).code === 'EADDRINUSE';
+        if (!taken || options.basePort !== undefined || attempt >= 3) throw error;
+        write(`smoke: a port was taken meanwhile; starting again on others`);
+      }
+    }
     await seedPopulation(network.municipalities, { population: options.population });
     write(
       `smoke: seeded ${options.population} residents in each of ${network.municipalities.length} municipalities`,
@@ -298,7 +308,8 @@ async function waitUntil(what: string, deadline: number, condition: () => Promis
 /** A base port with `count` free ports after it (for the smoke run, so that it does not collide with `npm start`). */
 async function findFreeBasePort(count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    // Below Linux's ephemeral range (32768–60999), where outgoing connections take their local ports.
+    const base = 20_000 + Math.floor(Math.random() * (32_768 - 20_000 - count));
     let free = true;
     for (let port = base; port < base + count && free; port += 1) {
       free = await new Promise<boolean>((resolveFree) => {

@@ -27,6 +27,10 @@ export async function openPostgresStore(url: string, options: OpenStoreOptions =
   });
   // Without a listener, an idle connection that fails (server restart) would crash the process.
   pool.on('error', (error) => logger?.warn({ err: error.message }, 'An idle PostgreSQL connection failed'));
+  // Likewise a connection that fails while checked out: its query rejects, and the error event must not crash.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => logger?.warn({ err: error.message }, 'A PostgreSQL connection failed'));
+  });
   const guard = new TransactionGuard();
   const dialect = new PostgresDialect({
     pool,

@@ -2,10 +2,11 @@
 
 import { createServer } from 'node:net';
 
-/** A base port such that base … base+count−1 are free now (tried at random above 20000). */
+/** A base port such that base … base+count−1 are free now (tried at random from 20000, below the ephemeral range). */
 export async function freePortRange(count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    // Below Linux's ephemeral range (32768–60999), where outgoing connections take their local ports.
+    const base = 20_000 + Math.floor(Math.random() * (32_768 - 20_000 - count));
     if (await allFree(base, count)) return base;
   }
   throw new Error(`No run of ${count} free ports found`);
