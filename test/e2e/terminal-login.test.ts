@@ -20,6 +20,7 @@ import {
   type RunningNode,
 } from '../../src/servers/common/index.js';
 import { freePortRange } from '../../src/servers/common/testing/free-ports.js';
+import type { MunicipalityModule } from '../../src/servers/municipality/index.js';
 import { toIsoTimestamp } from '../../src/store/index.js';
 import { artifactPath, launchBrowser } from '../support/browser.js';
 
@@ -152,6 +153,24 @@ it('sets up the first administrator, logs in with password and key, enrols a cle
     .toMatch(/ログイン（セキュリティキー）\s*実行\s*成功/);
   expect(await page.getByRole('row', { name: /ログイン（パスワード）/ }).count()).toBe(1);
   await screenshot(page, 'terminal-login-05-own-log');
+
+  // 住民検索 from the home screen, then 住民票照会 of the record found.
+  await (municipality.module as MunicipalityModule).register.recordOfficialEntry({
+    name: '本郷 一郎',
+    nameKana: 'ホンゴウ イチロウ',
+    birthDate: '1983-02-01',
+    sex: 'male',
+    address: '東京都文京区本郷二丁目2番2号',
+  });
+  await page.getByRole('link', { name: 'ホーム' }).click();
+  await page.getByRole('main').getByRole('link', { name: '住民検索' }).click();
+  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('住民検索');
+  await page.getByLabel('氏名').fill('本郷');
+  await page.getByRole('button', { name: '検索' }).click();
+  await page.getByRole('button', { name: '本郷 一郎' }).click();
+  await expect.poll(() => page.getByRole('heading', { level: 2 }).textContent()).toBe('住民票照会');
+  expect(await page.getByTestId('resident-record').textContent()).toContain('東京都文京区本郷二丁目2番2号');
+  await screenshot(page, 'terminal-login-05b-resident');
 
   // システム状態 stays reachable.
   await page.getByRole('link', { name: 'システム状態' }).click();

@@ -51,6 +51,7 @@ export type {
   NodeModule,
   NodeModuleFactory,
   Outbox,
+  TerminalRouteContext,
 } from './node-module.js';
 export {
   NODE_KEY_ALIAS,

@@ -1,6 +1,8 @@
 // The contract between the node runtime and each kind of server (national, prefecture, municipality): what the
 // runtime gives a server (NodeContext) and what a server gives the runtime (NodeModule). docs/decisions/0004-servers.md.
 
+import type { Server } from 'node:https';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Transaction } from 'kysely';
 import type { NodeId, NodeRole } from '../../domain/node-id.js';
@@ -8,6 +10,7 @@ import type { Envelope, MessageDefinition } from '../../protocol/index.js';
 import type { NetworkRoute, PeerIdentity } from '../../net/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Database, Store } from '../../store/index.js';
+import type { TerminalOperators } from './terminal-api/index.js';
 
 /** One node as the directory lists it (DESIGN.md §3 Directory). */
 export interface DirectoryNode {
@@ -55,6 +58,11 @@ export interface NodeContext {
   certificateOf(id: NodeId): string | undefined;
 }
 
+/** What a node kind's terminal routes get: the node's operators, read per request (set once the terminal listens). */
+export interface TerminalRouteContext {
+  readonly operators: () => TerminalOperators;
+}
+
 /** What a kind of server gives the runtime. */
 export interface NodeModule {
   readonly role: NodeRole;
@@ -72,6 +80,11 @@ export interface NodeModule {
   authorise?(peer: PeerIdentity, envelope: Envelope): boolean;
   /** Routes on the network port beyond the runtime's own (/v1/messages, /v1/health, /v1/directory). */
   networkRoutes?(): readonly NetworkRoute[];
+  /**
+   * Adds the node kind's routes (under /api/) to its terminal's Fastify app, beside the operator routes; each route
+   * runs its work through the operator service's `perform()` so that rights are checked and the operation is logged.
+   */
+  terminalRoutes?(app: FastifyInstance<Server>, context: TerminalRouteContext): void;
   /** Background work once the node and its upstream are up (e.g. refilling code blocks). */
   start?(): Promise<void>;
   /** Stops the background work; the runtime closes listeners and the store afterwards. */

@@ -102,6 +102,9 @@ describeEachEngine('startNode()', ({ createLocation }) => {
       ready: true,
       queue: { [PREFECTURE]: { queued: 0 } },
     });
+    // The node kind's own terminal routes (NodeModule.terminalRoutes), with the node's operators.
+    const ping = await getText(`${municipality.terminalUrl}api/ping`, caPem);
+    expect([ping.status, JSON.parse(ping.body)]).toEqual([200, { role: 'municipality', rpId: 'localhost' }]);
     // The terminal application (built into dist/web/client), which shows the status above in the browser.
     const page = await getText(municipality.terminalUrl, caPem);
     expect(page.type).toContain('text/html');

@@ -288,6 +288,8 @@ export async function startNode<M extends NodeModule>(
         );
         return operators.current;
       },
+      // The node kind's own terminal routes (the municipal register and certificates), beside the operator routes.
+      routes: (app, current) => module.terminalRoutes?.(app, { operators: current }),
     });
     const { port: terminalPort } = await terminal.listen(config.terminal.port, config.terminal.host);
     const operatorSettings = operatorSettingsFor(config, terminalPort);

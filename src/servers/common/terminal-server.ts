@@ -1,6 +1,6 @@
 // The terminal port (DESIGN.md §7, §10): HTTPS with the node's certificate, serving the terminal web application
 // (src/web/client, built into dist/web/client) and its JSON API: the node's status, and operator login, sessions and
-// administration (terminal-api/). The register and certificates come with the rest of issue 4.
+// administration (terminal-api/), and the routes each node kind adds (NodeModule.terminalRoutes).
 
 import { existsSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
@@ -72,6 +72,8 @@ export function createTerminalServer(options: {
   clientDirectory?: string;
   /** The node's operators; without them the API answers only the status. Read per request (see runtime.ts). */
   operators?: () => TerminalOperators;
+  /** The node kind's own API routes (NodeModule.terminalRoutes); added only with `operators`. */
+  routes?: (app: FastifyInstance<Server>, operators: () => TerminalOperators) => void;
   logger?: Logger;
 }): TerminalServer {
   const clientDirectory = options.clientDirectory ?? DEFAULT_CLIENT_DIRECTORY;
@@ -98,6 +100,7 @@ export function createTerminalServer(options: {
   if (options.operators !== undefined) {
     registerSessionRoutes(app, options.operators);
     registerOperatorRoutes(app, options.operators);
+    options.routes?.(app, options.operators);
   }
   app.all('/api/*', (request, reply) =>
     reply.code(404).send({

@@ -12,9 +12,11 @@ import { consistencyRoute } from '../common/identity-history.js';
 import type { NodeContext, NodeModule } from '../common/node-module.js';
 import { applyRegisterChangeOnce, LinkageSource } from './linkage-import.js';
 import { createRegister, type Register } from './register/index.js';
+import { registerMunicipalTerminalRoutes } from './terminal/index.js';
 
 export * from './register/index.js';
 export { applyRegisterChange, type CsOutcome } from './cs/index.js';
+export * from './terminal/index.js';
 export {
   LINKAGE_BATCH_MAX,
   linkageRequestSchema,
@@ -68,7 +70,15 @@ export interface MunicipalityOptions {
   readonly lowWater?: number;
   /** How many codes to ask the prefecture for at a time. Default 500. */
   readonly blockSize?: number;
+  /**
+   * The certifier's name printed on certificates after the title (東京都文京区長, 本郷 和子). Default
+   * CERTIFIER_NAME_UNSET, until the municipality's configuration carries it.
+   */
+  readonly certifierName?: string;
 }
+
+/** The certifier's name a municipality prints until it configures one. */
+export const CERTIFIER_NAME_UNSET = '（氏名未設定）';
 
 /**
  * Creates the municipal module for `context` (a `muni-` node). Inbound it accepts only node.ping for now (move-in
@@ -114,6 +124,13 @@ export function municipalityModule(
       return Promise.reject(new JukinetError('JUKI_ERR_MESSAGE_TYPE_UNKNOWN', quote(message.envelope.type)));
     },
     networkRoutes: () => [consistencyRoute({ store: context.store })],
+    terminalRoutes(app, terminal) {
+      registerMunicipalTerminalRoutes(app, terminal, {
+        lgCode: parsed.lgCode,
+        certifierName: options.certifierName ?? CERTIFIER_NAME_UNSET,
+        clock: context.clock,
+      });
+    },
     async start() {
       refill = startCodeRefill(context, {
         upstream: prefecture,

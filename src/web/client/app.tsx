@@ -1,5 +1,5 @@
 // The terminal application's shell: the node in the header, the screen for the path (ログイン, 初期設定, ホーム,
-// 操作者管理, 自己操作履歴, システム状態), the operator's session, and the return to ログイン when it ends after inactivity.
+// 住民検索, 操作者管理, 自己操作履歴, システム状態), the operator's session, and the return to ログイン when it ends after inactivity.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, getJson, messageOf, onApiEvents, postJson, type SessionView } from './api.js';
@@ -7,6 +7,7 @@ import { HomeScreen } from './home-screen.js';
 import { LoginScreen } from './login-screen.js';
 import { OperatorsScreen } from './operators-screen.js';
 import { OwnLogScreen } from './own-log-screen.js';
+import { ResidentScreen } from './resident-screen.js';
 import { SetupScreen } from './setup-screen.js';
 import { ROLE_NAMES, StatusView, useNodeStatus } from './status-view.js';
 
@@ -14,6 +15,7 @@ const VIEWS = {
   '/': 'ホーム',
   '/login': 'ログイン',
   '/setup': '初期設定',
+  '/residents': '住民検索',
   '/operators': '操作者管理',
   '/log': '自己操作履歴',
   '/status': 'システム状態',
@@ -109,6 +111,7 @@ export function App() {
         ? '/'
         : path;
   const isAdministrator = session?.operator.rights['operator-administration'].includes('write') === true;
+  const maySearch = session?.operator.rights['resident-search'].includes('read') === true;
 
   return (
     <>
@@ -132,6 +135,11 @@ export function App() {
               <li>
                 <NavLink to="/" current={shown} onGo={navigate} />
               </li>
+              {maySearch && (
+                <li>
+                  <NavLink to="/residents" current={shown} onGo={navigate} />
+                </li>
+              )}
               {isAdministrator && (
                 <li>
                   <NavLink to="/operators" current={shown} onGo={navigate} />
@@ -175,6 +183,7 @@ export function App() {
               navigate('/', { replace: true });
             }}
             onSetupDone={() => navigate('/login')}
+            onGo={navigate}
           />
         )}
       </main>
@@ -190,6 +199,7 @@ function Content(props: {
   status: ReturnType<typeof useNodeStatus>['status'];
   onLoggedIn: (session: SessionView) => void;
   onSetupDone: () => void;
+  onGo: (path: ViewPath) => void;
 }) {
   const { shown, session } = props;
   switch (shown) {
@@ -214,10 +224,14 @@ function Content(props: {
       );
     case '/operators':
       return session && <OperatorsScreen self={session.operator} />;
+    case '/residents':
+      return session && <ResidentScreen />;
     case '/log':
       return <OwnLogScreen />;
     case '/':
-      return session && <HomeScreen operator={session.operator} />;
+      return (
+        session && <HomeScreen operator={session.operator} onOpenSearch={() => props.onGo('/residents')} />
+      );
   }
 }
 

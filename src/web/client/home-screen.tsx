@@ -4,7 +4,14 @@ import { operatorRoleLabel, terminalFunctionLabel, type TerminalFunction } from 
 import type { OperatorView } from './api.js';
 import { ACCESS_LABELS, Screen } from './screen.js';
 
-export function HomeScreen({ operator }: { operator: OperatorView }) {
+export function HomeScreen({
+  operator,
+  onOpenSearch,
+}: {
+  operator: OperatorView;
+  /** Opens 住民検索 (and from it 住民票照会), for an operator who may search. */
+  onOpenSearch?: () => void;
+}) {
   const rights = (Object.entries(operator.rights) as [TerminalFunction, readonly string[]][]).filter(
     ([, access]) => access.length > 0,
   );
@@ -23,7 +30,20 @@ export function HomeScreen({ operator }: { operator: OperatorView }) {
       <ul>
         {rights.map(([fn, access]) => (
           <li key={fn}>
-            {terminalFunctionLabel[fn]}（{access.map((kind) => ACCESS_LABELS[kind] ?? kind).join('・')}）
+            {fn === 'resident-search' && onOpenSearch !== undefined ? (
+              <a
+                href="/residents"
+                onClick={(event) => {
+                  event.preventDefault();
+                  onOpenSearch();
+                }}
+              >
+                {terminalFunctionLabel[fn]}
+              </a>
+            ) : (
+              terminalFunctionLabel[fn]
+            )}
+            （{access.map((kind) => ACCESS_LABELS[kind] ?? kind).join('・')}）
           </li>
         ))}
       </ul>

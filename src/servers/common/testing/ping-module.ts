@@ -15,6 +15,10 @@ export function pingModule(role: NodeRole): (context: NodeContext) => Promise<No
       role,
       messages: [nodePing],
       apply: (trx, { envelope, body }) => apply(trx, envelope, body),
+      // A terminal route of the node kind's own, answering who the terminal's relying party is (runtime.test.ts).
+      terminalRoutes(app, { operators }) {
+        app.get('/api/ping', () => ({ role, rpId: operators().settings.rpId }));
+      },
     };
   };
 }

@@ -2,6 +2,7 @@
 
 export {
   createRegister,
+  createRegisterReader,
   FILING_PERIOD_DAYS,
   LikelyDuplicateError,
   linkageMessageOf,
@@ -11,6 +12,7 @@ export {
   type LinkageSink,
   type NameSearch,
   type Register,
+  type RegisterReader,
   type RegisterOptions,
   type SearchOptions,
 } from './register.js';

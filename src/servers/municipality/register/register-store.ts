@@ -6,7 +6,8 @@ import type { ResidentCode } from '../../../domain/index.js';
 import type { Database } from '../../../store/index.js';
 import type { ActionPayload, ResidentAction, ResidentRecord } from './resident-record.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
+/** The store's connection or a transaction on it. */
+export type Db = Kysely<Database> | Transaction<Database>;
 
 /** A household (世帯) as the register keeps it: its address and its head (世帯主). */
 export interface Household {

@@ -40,6 +40,7 @@ import {
   updateHousehold,
   valuePattern,
   writeAction,
+  type Db,
   type Household,
 } from './register-store.js';
 import {
@@ -999,71 +1000,7 @@ export function createRegister(options: RegisterOptions): Register {
       });
     },
 
-    getResident: (id) => readRecord(store.db, id),
-
-    findByCode: async (code) => {
-      const checked = checkResidentCode(code);
-      if (!checked.ok) return undefined;
-      const records = await readRecordsByCode(store.db, checked.value);
-      const found = records.find((record) => !record.closed) ?? records[0];
-      if (found !== undefined) return found;
-      // A code replaced by a 住民票コード変更 stays in the record's previousResidentCodes.
-      const former = await readRecordsMatching(store.db, {
-        patterns: [valuePattern(checked.value)],
-        includeClosed: true,
-      });
-      return former.reverse().find((record) => record.previousResidentCodes.includes(checked.value));
-    },
-
-    searchByName: async (search) => {
-      const limit = capOf(search.limit);
-      if (search.name === undefined && search.nameKana === undefined) {
-        throw new JukinetError('JUKI_ERR_REGISTER_REQUEST_INVALID', 'search: give a name or a reading');
-      }
-      if (search.birthDate !== undefined && !isIsoDate(search.birthDate)) {
-        throw new JukinetError('JUKI_ERR_REGISTER_REQUEST_INVALID', `birthDate ${quote(search.birthDate)}`);
-      }
-      const patterns = [
-        ...(search.name === undefined ? [] : [prefixPattern('name', search.name)]),
-        ...(search.nameKana === undefined ? [] : [prefixPattern('nameKana', search.nameKana)]),
-        ...(search.birthDate === undefined ? [] : [memberPattern('birthDate', search.birthDate)]),
-      ];
-      const records = await readRecordsMatching(store.db, {
-        patterns,
-        includeClosed: search.includeClosed === true,
-        limit: limit * 4,
-      });
-      return records
-        .filter(
-          (record) =>
-            (search.name === undefined || record.name.startsWith(search.name)) &&
-            (search.nameKana === undefined || (record.nameKana?.startsWith(search.nameKana) ?? false)) &&
-            (search.birthDate === undefined || record.birthDate === search.birthDate),
-        )
-        .slice(0, limit);
-    },
-
-    searchByAddress: async (prefix, searchOptions = {}) => {
-      const limit = capOf(searchOptions.limit);
-      if (prefix.trim() === '') {
-        throw new JukinetError('JUKI_ERR_REGISTER_REQUEST_INVALID', 'search: give the start of an address');
-      }
-      const records = await readRecordsMatching(store.db, {
-        patterns: [prefixPattern('address', prefix)],
-        includeClosed: searchOptions.includeClosed === true,
-        limit: limit * 4,
-      });
-      return records.filter((record) => record.address.startsWith(prefix)).slice(0, limit);
-    },
-
-    residentHistory: (id) => readActions(store.db, id),
-
-    getHousehold: async (id) => {
-      const household = await readHousehold(store.db, id);
-      if (household === undefined) return undefined;
-      const memberIds = await readMemberIds(store.db, id);
-      return { ...household, memberIds, closed: memberIds.length === 0 };
-    },
+    ...createRegisterReader(store.db),
 
     countResidents: async (countOptions = {}) => {
       let query = store.db.selectFrom('resident').select((eb) => eb.fn.countAll<number | string>().as('n'));
@@ -1083,6 +1020,83 @@ export function createRegister(options: RegisterOptions): Register {
       if (listOptions.includeClosed !== true) query = query.where('closed', '=', 0);
       const rows = await query.execute();
       return rows.map((row) => JSON.parse(row.state) as ResidentRecord);
+    },
+  };
+}
+
+/** The register's reads, on the store or inside a transaction the caller holds (the terminal's logged operations). */
+export type RegisterReader = Pick<
+  Register,
+  'getResident' | 'findByCode' | 'searchByName' | 'searchByAddress' | 'residentHistory' | 'getHousehold'
+>;
+
+/** The register's reads on `db`: the store's connection, or a transaction such as the one `perform()` gives. */
+export function createRegisterReader(db: Db): RegisterReader {
+  return {
+    getResident: (id) => readRecord(db, id),
+
+    findByCode: async (code) => {
+      const checked = checkResidentCode(code);
+      if (!checked.ok) return undefined;
+      const records = await readRecordsByCode(db, checked.value);
+      const found = records.find((record) => !record.closed) ?? records[0];
+      if (found !== undefined) return found;
+      // A code replaced by a 住民票コード変更 stays in the record's previousResidentCodes.
+      const former = await readRecordsMatching(db, {
+        patterns: [valuePattern(checked.value)],
+        includeClosed: true,
+      });
+      return former.reverse().find((record) => record.previousResidentCodes.includes(checked.value));
+    },
+
+    searchByName: async (search) => {
+      const limit = capOf(search.limit);
+      if (search.name === undefined && search.nameKana === undefined) {
+        throw new JukinetError('JUKI_ERR_REGISTER_REQUEST_INVALID', 'search: give a name or a reading');
+      }
+      if (search.birthDate !== undefined && !isIsoDate(search.birthDate)) {
+        throw new JukinetError('JUKI_ERR_REGISTER_REQUEST_INVALID', `birthDate ${quote(search.birthDate)}`);
+      }
+      const patterns = [
+        ...(search.name === undefined ? [] : [prefixPattern('name', search.name)]),
+        ...(search.nameKana === undefined ? [] : [prefixPattern('nameKana', search.nameKana)]),
+        ...(search.birthDate === undefined ? [] : [memberPattern('birthDate', search.birthDate)]),
+      ];
+      const records = await readRecordsMatching(db, {
+        patterns,
+        includeClosed: search.includeClosed === true,
+        limit: limit * 4,
+      });
+      return records
+        .filter(
+          (record) =>
+            (search.name === undefined || record.name.startsWith(search.name)) &&
+            (search.nameKana === undefined || (record.nameKana?.startsWith(search.nameKana) ?? false)) &&
+            (search.birthDate === undefined || record.birthDate === search.birthDate),
+        )
+        .slice(0, limit);
+    },
+
+    searchByAddress: async (prefix, searchOptions = {}) => {
+      const limit = capOf(searchOptions.limit);
+      if (prefix.trim() === '') {
+        throw new JukinetError('JUKI_ERR_REGISTER_REQUEST_INVALID', 'search: give the start of an address');
+      }
+      const records = await readRecordsMatching(db, {
+        patterns: [prefixPattern('address', prefix)],
+        includeClosed: searchOptions.includeClosed === true,
+        limit: limit * 4,
+      });
+      return records.filter((record) => record.address.startsWith(prefix)).slice(0, limit);
+    },
+
+    residentHistory: (id) => readActions(db, id),
+
+    getHousehold: async (id) => {
+      const household = await readHousehold(db, id);
+      if (household === undefined) return undefined;
+      const memberIds = await readMemberIds(db, id);
+      return { ...household, memberIds, closed: memberIds.length === 0 };
     },
   };
 }
