@@ -14,25 +14,37 @@ import type {
 } from 'kysely';
 import { assert } from '../shared/assert.js';
 
+/** A transaction's mark: open until the transaction's callback settles. */
+interface Mark {
+  open: boolean;
+}
+
+/**
+ * One async-context storage for every guard, holding the marks of the transactions the context is inside, by guard.
+ * Node 20 runs every enabled AsyncLocalStorage on every promise it creates, so one storage per store made each promise
+ * of a process that hosts many nodes (`jukinet up --municipalities all`) cost more with every node it started.
+ */
+const scopes = new AsyncLocalStorage<ReadonlyMap<TransactionGuard, Mark>>();
+
 /** Knows whether the current async context is inside one of this store's open transactions. */
 export class TransactionGuard {
-  readonly #scope = new AsyncLocalStorage<{ open: boolean }>();
-
   /** Fails (a bug) when called from inside an open transaction of this store; `what` names the misuse. */
   assertOutside(what: string): void {
     assert(
-      this.#scope.getStore()?.open !== true,
+      scopes.getStore()?.get(this)?.open !== true,
       `${what} inside a transaction of the same store: use the trx given to the transaction callback`,
     );
   }
 
   /** Runs `fn` marked as inside a transaction; the mark ends when `fn` settles, even for work `fn` left running. */
   async runInside<T>(fn: () => Promise<T>): Promise<T> {
-    const token = { open: true };
+    const mark: Mark = { open: true };
+    const marks = new Map(scopes.getStore());
+    marks.set(this, mark);
     try {
-      return await this.#scope.run(token, fn);
+      return await scopes.run(marks, fn);
     } finally {
-      token.open = false;
+      mark.open = false;
     }
   }
 }

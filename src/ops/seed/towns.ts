@@ -35,16 +35,8 @@ export function townsOf(lgCode: LocalGovernmentCode): readonly string[] {
   const cityCode = lgCode.slice(0, 5);
   const cached = cache.get(cityCode);
   if (cached !== undefined) return cached;
-  const { zip5, zip7 } = loadZipIndex();
-  const names = (row: ZipRow): boolean =>
-    (Array.isArray(row) ? row : [row]).some(
-      (value) => typeof value === 'number' && String(value).padStart(5, '0') === cityCode,
-    );
-  // A postcode's city comes from its 5-digit prefix, unless its own row names another city.
-  const prefixes = new Set(Object.keys(zip5).filter((prefix) => names(zip5[prefix]!)));
   const towns = new Set<string>();
-  for (const [zipcode, row] of Object.entries(zip7)) {
-    if (!prefixes.has(zipcode.slice(0, 5)) && !names(row)) continue;
+  for (const zipcode of zipcodesOf(cityCode)) {
     for (const oaza of Oaza.byZipcode(zipcode)) {
       if (oaza.city.code === cityCode && isTownName(oaza.name)) towns.add(oaza.name);
     }
@@ -52,6 +44,37 @@ export function townsOf(lgCode: LocalGovernmentCode): readonly string[] {
   const result = [...towns];
   cache.set(cityCode, result);
   return result;
+}
+
+let zipcodesByCity: Map<string, string[]> | undefined;
+
+/**
+ * The postcodes that may hold a city's towns, in postcode order: those whose 5-digit prefix maps to the city, and
+ * those whose own row names it. Indexed for every city in one pass, so that seeding all 1,892 municipalities reads the
+ * postal tables once instead of once per municipality.
+ */
+function zipcodesOf(cityCode: string): readonly string[] {
+  if (zipcodesByCity === undefined) {
+    const { zip5, zip7 } = loadZipIndex();
+    const citiesOfPrefix = new Map(Object.entries(zip5).map(([prefix, row]) => [prefix, citiesNamedBy(row)]));
+    zipcodesByCity = new Map();
+    for (const [zipcode, row] of Object.entries(zip7)) {
+      const cities = new Set([...(citiesOfPrefix.get(zipcode.slice(0, 5)) ?? []), ...citiesNamedBy(row)]);
+      for (const city of cities) {
+        const zipcodes = zipcodesByCity.get(city);
+        if (zipcodes === undefined) zipcodesByCity.set(city, [zipcode]);
+        else zipcodes.push(zipcode);
+      }
+    }
+  }
+  return zipcodesByCity.get(cityCode) ?? [];
+}
+
+/** The 5-digit city codes a row of the master tables names. */
+function citiesNamedBy(row: ZipRow): string[] {
+  return (Array.isArray(row) ? row : [row])
+    .filter((value): value is number => typeof value === 'number')
+    .map((value) => String(value).padStart(5, '0'));
 }
 
 /** Whether the postal data lists this town under this municipality (for checks and tests). */
