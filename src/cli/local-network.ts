@@ -102,6 +102,8 @@ export async function startLocalNetwork(
     logger: Logger;
     concurrency?: number;
     onProgress?: (line: string) => void;
+    /** Aborted (Ctrl-C), the start stops the servers it started and throws JUKI_ERR_CLI_INTERRUPTED. */
+    signal?: AbortSignal;
     nodeOptions?: Omit<StartNodeOptions, 'logger' | 'sharedDirectory'>;
   },
 ): Promise<LocalNetwork> {
@@ -139,6 +141,7 @@ export async function startLocalNetwork(
     const municipalities: RunningNode<MunicipalityModule>[] = [];
     const concurrency = options.concurrency ?? 16;
     for (let first = 0; first < municipalityIds.length; first += concurrency) {
+      throwIfInterrupted(options.signal, 'the start');
       const batch = await Promise.all(
         municipalityIds.slice(first, first + concurrency).map(async (id) => {
           const node = await startNode(
@@ -192,11 +195,23 @@ async function stopInReverse(nodes: readonly RunningNode<NodeModule>[]): Promise
  */
 export async function seedPopulation(
   municipalities: readonly RunningNode<MunicipalityModule>[],
-  options: { population: number; onProgress?: (line: string) => void; referenceDate?: string },
+  options: {
+    population: number;
+    onProgress?: (line: string) => void;
+    referenceDate?: string;
+    /** Aborted (Ctrl-C), seeding stops between two batches and throws JUKI_ERR_CLI_INTERRUPTED. */
+    signal?: AbortSignal;
+  },
 ): Promise<Map<NodeId, number>> {
   const seeded = new Map<NodeId, number>();
+  if (options.population === 0) return seeded;
   const referenceDate = options.referenceDate ?? new Date().toISOString().slice(0, 10);
+  // One line per municipality for a few; for many (--municipalities all), one line per hundred.
+  const lineEach = municipalities.length > SEED_LINES_MAX;
+  let done = 0;
+  let total = 0;
   for (const node of municipalities) {
+    done += 1;
     const { register } = node.module;
     if ((await register.countResidents({ includeClosed: true })) > 0) continue;
     const lgCode = node.nodeId.slice('muni-'.length) as LocalGovernmentCode;
@@ -210,6 +225,7 @@ export async function seedPopulation(
     let recorded = 0;
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
+      throwIfInterrupted(options.signal, 'seeding');
       await recordWhenCodesArrive(() => register.recordOfficialEntries(batch));
       recorded += batch.length;
       batch = [];
@@ -235,10 +251,22 @@ export async function seedPopulation(
     }
     await flush();
     seeded.set(node.nodeId, recorded);
-    const lg = findLocalGovernmentByCode(lgCode);
-    options.onProgress?.(`seeded ${lg?.fullName ?? lgCode}: ${recorded} residents`);
+    total += recorded;
+    if (!lineEach) {
+      const lg = findLocalGovernmentByCode(lgCode);
+      options.onProgress?.(`seeded ${lg?.fullName ?? lgCode}: ${recorded} residents`);
+    } else if (done % 100 === 0 || done === municipalities.length) {
+      options.onProgress?.(`seeded ${done}/${municipalities.length} municipalities: ${total} residents`);
+    }
   }
   return seeded;
+}
+
+/** Above this many municipalities, seeding reports progress every hundred instead of each one. */
+const SEED_LINES_MAX = 20;
+
+function throwIfInterrupted(signal: AbortSignal | undefined, what: string): void {
+  if (signal?.aborted === true) throw new JukinetError('JUKI_ERR_CLI_INTERRUPTED', `${what} was interrupted`);
 }
 
 /**

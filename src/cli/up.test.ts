@@ -1,7 +1,14 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import type { LocalGovernmentCode } from '../domain/index.js';
+import { freePortRange } from '../servers/common/testing/free-ports.js';
 import { parseMunicipalities } from './local-network.js';
+import { runUp } from './up.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -29,3 +36,33 @@ it('`jukinet up --smoke` boots the default network, drives a birth, a move and a
   expect(output.trimEnd().split('\n').at(-1)).toBe('smoke: ok');
   expect(code).toBe(0);
 }, 260_000);
+
+it('`jukinet up` interrupted while starting stops the servers it started and frees their ports', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'jukinet-up-interrupted-'));
+  const nodes = 1 + 47 + 1;
+  const basePort = await freePortRange(2 * nodes);
+  const lines: string[] = [];
+  try {
+    // Stopping asked for before the start: the start notices it before the first municipality.
+    await runUp({
+      dir,
+      municipalities: ['131059' as LocalGovernmentCode],
+      population: 10,
+      basePort,
+      write: (line) => lines.push(line),
+      until: Promise.resolve(),
+    });
+    expect(lines).toContain('  47 prefectural servers ready');
+    expect(lines.at(-1)).toBe('jukinet: interrupted while starting; the servers already started are stopped');
+    expect(lines.some((line) => line.includes('municipal servers ready'))).toBe(false);
+    for (let port = basePort; port < basePort + 2 * nodes; port++) {
+      await new Promise<void>((resolve, reject) => {
+        const server = createServer();
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+      });
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}, 120_000);

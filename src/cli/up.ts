@@ -11,7 +11,7 @@ import { pino, type Logger } from 'pino';
 import { type LocalGovernmentCode, type NodeId, type ResidentCode } from '../domain/index.js';
 import { identityHistory, type ConsistencyDigest } from '../servers/common/identity-history.js';
 import { DEFAULT_BASE_PORT, displayNameOf } from '../servers/common/index.js';
-import { JukinetError } from '../shared/errors.js';
+import { JukinetError, isJukinetError } from '../shared/errors.js';
 import { checkConsistency, formatConsistencyReport } from './check.js';
 import { operatorInitCommand } from './operator.js';
 import {
@@ -42,18 +42,31 @@ export async function runUp(options: UpOptions): Promise<void> {
   const logFile = join(dir, 'logs', 'jukinet.log');
   const logger = fileLogger(logFile);
   const until = options.until ?? signalled();
+  // Ctrl-C during a long start or seeding (--municipalities all) stops there instead of after it.
+  const interrupt = new AbortController();
+  void until.then(() => interrupt.abort());
   write(`jukinet: starting the network in ${dir} (log: ${logFile})`);
-  const network = await startLocalNetwork(dir, {
-    municipalities: options.municipalities,
-    basePort: options.basePort,
-    logger,
-    onProgress: (line) => write(`  ${line}`),
-  });
+  let network: LocalNetwork;
+  try {
+    network = await startLocalNetwork(dir, {
+      municipalities: options.municipalities,
+      basePort: options.basePort,
+      logger,
+      onProgress: (line) => write(`  ${line}`),
+      signal: interrupt.signal,
+    });
+  } catch (error) {
+    if (!isJukinetError(error, 'JUKI_ERR_CLI_INTERRUPTED')) throw error;
+    write('jukinet: interrupted while starting; the servers already started are stopped');
+    logger.flush();
+    return;
+  }
   try {
     if (network.layout.created) write('  first run: created the CA, certificates and databases');
     const seeded = await seedPopulation(network.municipalities, {
       population: options.population,
       onProgress: (line) => write(`  ${line}`),
+      signal: interrupt.signal,
     });
     if ([...seeded.values()].some((count) => count > 0)) {
       write('  waiting until the prefectures and the national server hold the seeded residents…');
@@ -78,6 +91,12 @@ export async function runUp(options: UpOptions): Promise<void> {
     }
     write('Press Ctrl-C to stop.');
     await until;
+    write('jukinet: stopping (municipalities, prefectures, national)…');
+  } catch (error) {
+    if (!isJukinetError(error, 'JUKI_ERR_CLI_INTERRUPTED')) throw error;
+    write(
+      'jukinet: interrupted while seeding; the residents recorded so far are kept, and a municipality that has any is not seeded again',
+    );
     write('jukinet: stopping (municipalities, prefectures, national)…');
   } finally {
     await network.stop();

@@ -571,6 +571,11 @@ export const ERRORS = {
     category: 'validation',
     message: 'Invalid command-line argument',
   },
+  JUKI_ERR_CLI_INTERRUPTED: {
+    origin: 'cli',
+    category: 'system',
+    message: 'Interrupted (Ctrl-C) before the command finished; what was done before is kept',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
