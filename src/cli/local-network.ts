@@ -23,6 +23,7 @@ import {
 } from '../servers/common/index.js';
 import {
   municipalityModule,
+  municipalityOptionsOf,
   type MunicipalityModule,
   type OfficialEntryRequest,
 } from '../servers/municipality/index.js';
@@ -144,9 +145,10 @@ export async function startLocalNetwork(
       throwIfInterrupted(options.signal, 'the start');
       const batch = await Promise.all(
         municipalityIds.slice(first, first + concurrency).map(async (id) => {
+          const config = await layout.configOf(id);
           const node = await startNode(
-            await layout.configOf(id),
-            (context) => municipalityModule(context),
+            config,
+            (context) => municipalityModule(context, municipalityOptionsOf(config)),
             shared,
           );
           started.push(node);

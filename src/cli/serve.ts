@@ -4,12 +4,17 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import type { NodeRole } from '../domain/node-id.js';
-import { loadNodeConfig, startNode, type NodeModuleFactory } from '../servers/common/index.js';
+import {
+  loadNodeConfig,
+  startNode,
+  type NodeConfig,
+  type NodeModuleFactory,
+} from '../servers/common/index.js';
 import { moduleFactoryOf } from './node-modules.js';
 
 export interface ServeOptions {
   /** The module factory for a role; by default the real servers (node-modules.ts). */
-  readonly factoryOf?: (role: NodeRole) => NodeModuleFactory;
+  readonly factoryOf?: (role: NodeRole, config: NodeConfig) => NodeModuleFactory;
   /** Where the ready line goes (stdout by default). */
   readonly write?: (line: string) => void;
   /** Resolves to stop the node; by default the first SIGTERM or SIGINT. */
@@ -40,7 +45,7 @@ export async function runServe(configPath: string, options: ServeOptions = {}): 
   void stopRequested.then(() => abort.abort(new Error('stopped while starting')));
 
   const factoryOf = options.factoryOf ?? moduleFactoryOf;
-  const node = await startNode(config, factoryOf(config.role), {
+  const node = await startNode(config, factoryOf(config.role, config), {
     logger,
     signal: abort.signal,
     ...(options.upstreamTimeoutMs === undefined ? {} : { upstreamTimeoutMs: options.upstreamTimeoutMs }),

@@ -353,6 +353,21 @@ export const ERRORS = {
     category: 'validation',
     message: 'Invalid linkage request',
   },
+  JUKI_ERR_NOTIFICATION_NOT_FOUND: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'No notification (届出) matches',
+  },
+  JUKI_ERR_NOTIFICATION_NOT_PENDING: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'Notification (届出) was already confirmed or rejected',
+  },
+  JUKI_ERR_NOTIFICATION_SELF_CONFIRM: {
+    origin: 'municipality',
+    category: 'security',
+    message: 'Notification (届出) must be confirmed by another operator than the one who entered it',
+  },
   JUKI_ERR_REGISTER_DATE_BEFORE_BIRTH: {
     origin: 'municipality',
     category: 'validation',

@@ -17,6 +17,7 @@ export {
   type InboxTable,
   type IsoTimestamp,
   type MetaTable,
+  type NotificationTable,
   type OperationLogTable,
   type OperatorChallengeTable,
   type OperatorCredentialTable,
@@ -29,3 +30,4 @@ export {
 } from './schema.js';
 export { MIGRATIONS, migrateToLatest, type MigrationOutcome } from './migrations/migrate.js';
 export { isUniqueViolation } from './unique-violation.js';
+export { withSavepoint } from './savepoint.js';

@@ -156,6 +156,21 @@ describeEachEngine('Database schema', ({ openFresh }) => {
         applied_at: AT,
         source: 'import',
       },
+      notification: {
+        id: '018e972b-9680-7811-83ee-a7b19caad6b2',
+        kind: 'move-within',
+        status: 'applied',
+        resident_id: 'r-1',
+        household_id: null,
+        request: '{"address":"東京都文京区白山三丁目3番3号"}',
+        late: 1,
+        entered_by: 'op-1',
+        entered_at: AT,
+        decided_by: 'op-2',
+        decided_at: AT,
+        reason: null,
+        results: '[]',
+      },
     };
     for (const [table, row] of Object.entries(rows)) {
       await store.db

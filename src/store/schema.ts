@@ -281,6 +281,37 @@ export interface LinkageAppliedTable {
   source: string;
 }
 
+/**
+ * Municipalities: one 届出 entered at the terminal (docs/terminal-api.md), pending until an examiner confirms it (the
+ * register then records it) or rejects it.
+ */
+export interface NotificationTable {
+  /** UUIDv7. */
+  id: string;
+  /** The register action it asks for (`birth`, `move-in`, …, `official-correction`). */
+  kind: string;
+  /** `pending`, `applied` or `rejected`. */
+  status: string;
+  /** The record it concerns, for the kinds that concern one. */
+  resident_id: string | null;
+  /** The household it concerns, for the 世帯 kinds. */
+  household_id: string | null;
+  /** JSON: the register request as entered, with 届出日 and 異動日 filled in. */
+  request: string;
+  /** 1 when filed after the 14-day period (住民基本台帳法第22条〜第25条), else 0. */
+  late: number;
+  /** The operator who entered it. */
+  entered_by: string;
+  entered_at: IsoTimestamp;
+  /** The operator who confirmed or rejected it. */
+  decided_by: string | null;
+  decided_at: IsoTimestamp | null;
+  /** Why it was rejected. */
+  reason: string | null;
+  /** JSON list of the records the confirmed action produced or changed (summaries); [] before. */
+  results: string;
+}
+
 /** Every table of a Jukinet database. Each migration that adds a table adds it here. */
 export interface Database {
   outbox_channel: OutboxChannelTable;
@@ -305,6 +336,7 @@ export interface Database {
   operator_session: OperatorSessionTable;
   operation_log: OperationLogTable;
   linkage_applied: LinkageAppliedTable;
+  notification: NotificationTable;
 }
 
 /** The stored form of a moment: ISO-8601 UTC text, so that text order is time order on both engines. */

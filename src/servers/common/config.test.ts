@@ -79,6 +79,19 @@ it('parseNodeConfig() requires a directory on the national server and the nation
   ).toThrow(/config\.directory: the national server needs a directory/);
 });
 
+it("parseNodeConfig() takes a municipality's certifier name, on a municipal node only", () => {
+  const base = { baseDirectory: '/' };
+  const named = { ...municipality, municipality: { certifierName: ' 本郷 和子 ' } };
+  expect(parseNodeConfig(named, base).municipality).toEqual({ certifierName: '本郷 和子' });
+  expect(parseNodeConfig(municipality, base).municipality).toBeUndefined();
+  expect(() => parseNodeConfig({ ...municipality, municipality: { certifierName: '' } }, base)).toThrow(
+    /config\.municipality\.certifierName/,
+  );
+  expect(() => parseNodeConfig({ ...named, nodeId: 'pref-13' }, base)).toThrow(
+    /config\.municipality: only a municipal node has one/,
+  );
+});
+
 it('loadNodeConfig() refuses a file that is not JSON', async () => {
   const directory = await mkdtemp(join(tmpdir(), 'jukinet-config-'));
   directories.push(directory);

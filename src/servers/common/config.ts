@@ -83,6 +83,16 @@ export const nodeConfigSchema = z
         origins: operatorsConfigSchema.shape.origins.optional(),
       })
       .optional(),
+    /** Municipal nodes only: what the municipality prints and names (docs/certificates.md). */
+    municipality: z
+      .strictObject({
+        /**
+         * 市区町村長の氏名, printed on certificates after the title (東京都文京区長, 本郷 和子). Left out, certificates
+         * print 「（氏名未設定）」.
+         */
+        certifierName: z.string().trim().min(1).max(40).optional(),
+      })
+      .optional(),
     /** Reserved for operating hours (a later issue). */
     operatingHours: z.unknown().optional(),
   })
@@ -97,6 +107,13 @@ export const nodeConfigSchema = z
     }
     if (!national && config.directory !== undefined) {
       context.addIssue({ code: 'custom', path: ['directory'], message: 'only the national server has one' });
+    }
+    if (config.municipality !== undefined && !config.nodeId.startsWith('muni-')) {
+      context.addIssue({
+        code: 'custom',
+        path: ['municipality'],
+        message: 'only a municipal node has one',
+      });
     }
     if (!national && config.national === undefined) {
       context.addIssue({

@@ -9,9 +9,10 @@ import { JukinetError, isJukinetError, quote } from '../../shared/errors.js';
 import type { Database } from '../../store/index.js';
 import { startCodeRefill, takeCode, type CodeRefill } from '../common/code-holding.js';
 import { consistencyRoute } from '../common/identity-history.js';
+import type { NodeConfig } from '../common/config.js';
 import type { NodeContext, NodeModule } from '../common/node-module.js';
 import { applyRegisterChangeOnce, LinkageSource } from './linkage-import.js';
-import { createRegister, type Register } from './register/index.js';
+import { createRegister, type Register, type RegisterOptions } from './register/index.js';
 import { registerMunicipalTerminalRoutes } from './terminal/index.js';
 
 export * from './register/index.js';
@@ -71,14 +72,20 @@ export interface MunicipalityOptions {
   /** How many codes to ask the prefecture for at a time. Default 500. */
   readonly blockSize?: number;
   /**
-   * The certifier's name printed on certificates after the title (東京都文京区長, 本郷 和子). Default
-   * CERTIFIER_NAME_UNSET, until the municipality's configuration carries it.
+   * The certifier's name printed on certificates after the title (東京都文京区長, 本郷 和子): the configuration's
+   * `municipality.certifierName`. Default CERTIFIER_NAME_UNSET.
    */
   readonly certifierName?: string;
 }
 
 /** The certifier's name a municipality prints until it configures one. */
 export const CERTIFIER_NAME_UNSET = '（氏名未設定）';
+
+/** The module options a municipal node's configuration gives (its `municipality` section). */
+export function municipalityOptionsOf(config: Pick<NodeConfig, 'municipality'>): MunicipalityOptions {
+  const certifierName = config.municipality?.certifierName;
+  return certifierName === undefined ? {} : { certifierName };
+}
 
 /**
  * Creates the municipal module for `context` (a `muni-` node). Inbound it accepts only node.ping for now (move-in
@@ -96,7 +103,7 @@ export function municipalityModule(
   );
   const prefecture = prefectureNodeOf(context.nodeId);
   assert(prefecture !== undefined, 'A municipality belongs to a prefecture');
-  const register = createRegister({
+  const registerOptions: RegisterOptions = {
     lgCode: parsed.lgCode,
     store: context.store,
     clock: context.clock,
@@ -111,7 +118,8 @@ export function municipalityModule(
         at: context.clock.now(),
       });
     },
-  });
+  };
+  const register = createRegister(registerOptions);
   let refill: CodeRefill | undefined;
 
   return {
@@ -128,7 +136,13 @@ export function municipalityModule(
       registerMunicipalTerminalRoutes(app, terminal, {
         lgCode: parsed.lgCode,
         certifierName: options.certifierName ?? CERTIFIER_NAME_UNSET,
+        nodeId: context.nodeId,
+        store: context.store,
         clock: context.clock,
+        transaction: (fn) => context.transaction(fn),
+        // The register's writes inside a terminal operation's transaction, logged with it (notification-routes.ts).
+        registerWithin: (trx, outbox) =>
+          createRegister({ ...registerOptions, transaction: (fn) => fn(trx, outbox) }),
       });
     },
     async start() {

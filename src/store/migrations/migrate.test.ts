@@ -19,6 +19,7 @@ const TABLES = [
   'inbox_pending',
   'linkage_applied',
   'meta',
+  'notification',
   'operation_log',
   'operator',
   'operator_challenge',

@@ -10,6 +10,7 @@ import { identity } from './0003-identity.js';
 import { register } from './0004-register.js';
 import { operators } from './0005-operators.js';
 import { linkage } from './0006-linkage.js';
+import { notifications } from './0007-notifications.js';
 
 /** Every migration, in order. Add a new one at the end and add its tables to `Database` in ../schema.ts. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -19,6 +20,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004_register': register,
   '0005_operators': operators,
   '0006_linkage': linkage,
+  '0007_notifications': notifications,
 };
 
 /** What `migrateToLatest()` did: the names of the migrations it applied now, in order (empty when up to date). */

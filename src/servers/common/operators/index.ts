@@ -33,6 +33,7 @@ export {
   type OperationRequest,
   type OperationResult,
   type OperationScope,
+  type OperationTransaction,
   type OperatorEnrolment,
   type OperatorService,
   type PendingEnrolment,

@@ -102,7 +102,16 @@ export interface OperationRequest {
   readonly fn: TerminalFunction;
   readonly access: AccessKind;
   readonly records?: readonly string[];
+  /**
+   * Runs the work's transaction in place of the store's own: a node passes a runner over its NodeContext.transaction
+   * so that what the work sends through the outbox commits with the work and its log row. It must run `fn` in one
+   * transaction of the service's store.
+   */
+  readonly transaction?: OperationTransaction;
 }
+
+/** Runs `fn` in one transaction of the operator service's store (Store.transaction, or a node's with its outbox). */
+export type OperationTransaction = <R>(fn: (trx: Transaction<Database>) => Promise<R>) => Promise<R>;
 
 /** What the work of an operation gets: its transaction, the session, and a way to add the records it touched. */
 export interface OperationScope {
@@ -272,6 +281,7 @@ export function createOperatorService(
       readonly fn: OperationFunction;
       readonly access: AccessKind;
       readonly records?: readonly string[];
+      readonly transaction?: OperationTransaction;
     },
     work: (scope: LoggedScope) => Promise<OperationResult<T>>,
   ): Promise<T> {
@@ -287,8 +297,9 @@ export function createOperatorService(
       records: [...new Set(touched)],
     });
     let result: OperationResult<T>;
+    const transaction: OperationTransaction = entry.transaction ?? ((fn) => store.transaction(fn));
     try {
-      result = await store.transaction(async (trx) => {
+      result = await transaction(async (trx) => {
         // A retried transaction starts again from what the request named.
         operatorId = entry.operatorId;
         touched = [...(entry.records ?? [])];
@@ -364,6 +375,7 @@ export function createOperatorService(
         fn: request.fn,
         access: request.access,
         ...(request.records === undefined ? {} : { records: request.records }),
+        ...(request.transaction === undefined ? {} : { transaction: request.transaction }),
       },
       ({ trx, now: at, touch }) => work({ trx, now: at, touch, session }),
     );

@@ -4,6 +4,7 @@ export {
   createRegister,
   createRegisterReader,
   FILING_PERIOD_DAYS,
+  hasFilingPeriod,
   LikelyDuplicateError,
   linkageMessageOf,
   SEARCH_LIMIT,

@@ -138,6 +138,11 @@ const FILED_WITHIN_PERIOD: ReadonlySet<ActionBody['kind']> = new Set<ActionBody[
   'household-merge',
 ]);
 
+/** True for the kinds with a filing period of FILING_PERIOD_DAYS (第22条〜第25条): a late one is accepted and flagged. */
+export function hasFilingPeriod(kind: ActionBody['kind']): boolean {
+  return FILED_WITHIN_PERIOD.has(kind);
+}
+
 /**
  * The register's operations. Each write is one transaction holding the actions, the records' new projections, the
  * household changes, and whatever the linkage does (the CS's identity version and its identity.changed message); a
@@ -219,6 +224,11 @@ export class LikelyDuplicateError extends JukinetError {
       candidates.map((c) => `${quote(c.id)} (${quote(c.residentCode)}, ${quote(c.address)})`).join(', '),
     );
     this.candidates = candidates;
+  }
+
+  /** The wire form with the candidates, so that the terminal can list them for the clerk to check. */
+  override toJSON(): ReturnType<JukinetError['toJSON']> & { candidates: readonly DuplicateCandidate[] } {
+    return { ...super.toJSON(), candidates: this.candidates };
   }
 }
 

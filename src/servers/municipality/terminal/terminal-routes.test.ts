@@ -17,6 +17,7 @@ import {
   startTestTerminal,
   type TestAnswer,
 } from '../../common/terminal-api/testing/terminal-client.js';
+import { CERTIFIER_NAME_UNSET, municipalityOptionsOf, type MunicipalityOptions } from '../index.js';
 import type { ResidentRecord } from '../register/index.js';
 import { createTestMunicipality } from '../testing/test-municipality.js';
 
@@ -43,10 +44,10 @@ function query(params: Record<string, string>): string {
 }
 
 describeEachEngine('municipal terminal routes', ({ openFresh }) => {
-  async function setUp() {
+  async function setUp(options: { module?: MunicipalityOptions } = {}) {
     const cleanups: (() => Promise<unknown>)[] = [];
     const store = await openFresh();
-    const muni = await createTestMunicipality(store);
+    const muni = await createTestMunicipality(store, options);
     const register = muni.module.register;
     const [head, wife] = (await register.recordOfficialEntries([
       {
@@ -190,6 +191,29 @@ describeEachEngine('municipal terminal routes', ({ openFresh }) => {
       expect(viewed?.records).toContain(head.residentCode);
     } finally {
       for (const cleanup of cleanups.reverse()) await cleanup();
+    }
+  });
+
+  it("prints the certifier's name from the configuration, and the placeholder when it has none", async () => {
+    const named = await setUp({
+      module: municipalityOptionsOf({ municipality: { certifierName: '本郷 和子' } }),
+    });
+    const unnamed = await setUp({ module: municipalityOptionsOf({}) });
+    try {
+      const body = (id: string) => ({ kind: 'copy', residentIds: [id], wholeHousehold: true });
+      const withName = await named.browsers
+        .get('madoguchi')!
+        .call('POST', '/api/certificates', body(named.head.id));
+      expect(withName.status).toBe(200);
+      const text = await pdfText(withName);
+      expect(text).toMatch(/東京都文京区長\s+本郷 和子/);
+      expect(text).not.toContain(CERTIFIER_NAME_UNSET);
+      const without = await unnamed.browsers
+        .get('madoguchi')!
+        .call('POST', '/api/certificates', body(unnamed.head.id));
+      expect(await pdfText(without)).toContain(CERTIFIER_NAME_UNSET);
+    } finally {
+      for (const cleanup of [...named.cleanups, ...unnamed.cleanups].reverse()) await cleanup();
     }
   });
 

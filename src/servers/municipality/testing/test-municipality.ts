@@ -11,7 +11,7 @@ import { newUuidV7 } from '../../../shared/ids.js';
 import type { Store } from '../../../store/index.js';
 import { receiveCodeBlock } from '../../common/code-holding.js';
 import type { DirectoryView, NodeContext } from '../../common/node-module.js';
-import { municipalityModule, type MunicipalityModule } from '../index.js';
+import { municipalityModule, type MunicipalityModule, type MunicipalityOptions } from '../index.js';
 
 /** The moment a test municipality's clock stands at unless told otherwise: 2024-04-01 10:00 in Japan. */
 export const TEST_NOW = new Date('2024-04-01T01:00:00.000Z');
@@ -76,7 +76,7 @@ export async function fillCodeHolding(store: Store, count: number): Promise<Resi
 /** A municipal module for `nodeId` (default muni-131059, 文京区) over `store`, with `codes` codes in its holding. */
 export async function createTestMunicipality(
   store: Store,
-  options: { nodeId?: string; codes?: number; now?: Date } = {},
+  options: { nodeId?: string; codes?: number; now?: Date; module?: MunicipalityOptions } = {},
 ): Promise<TestMunicipality> {
   const nodeId = (options.nodeId ?? 'muni-131059') as NodeId;
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -84,7 +84,7 @@ export async function createTestMunicipality(
   const context = createTestContext(store, { nodeId, privateKey, clock });
   await fillCodeHolding(store, options.codes ?? 20);
   return {
-    module: municipalityModule(context),
+    module: municipalityModule(context, options.module),
     context,
     clock,
     publicKey,

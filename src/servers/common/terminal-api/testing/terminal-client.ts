@@ -89,15 +89,28 @@ export async function startTestTerminal(
   });
   const service = createOperatorService(store, { settings, clock: options.clock });
   operators.current = { service, settings };
+  return connectTestTerminal({ origin, caPem: pki.ca.certificatePem, service });
+}
+
+/**
+ * A TestTerminal for a terminal that is already listening at `origin` (`https://HOST:PORT`, e.g. a running node's),
+ * trusting `caPem`; `service` is an operator service over the node's store with its settings, for the first
+ * administrator only (everything else goes over HTTPS).
+ */
+export function connectTestTerminal(options: {
+  readonly origin: string;
+  readonly caPem: string;
+  readonly service: OperatorService;
+}): TestTerminal {
+  const port = Number(new URL(options.origin).port);
   return {
-    origin,
-    service,
+    origin: options.origin,
+    service: options.service,
     browser() {
       const cookies = new Map<string, string>();
       return {
         cookies,
-        call: (method, path, body) =>
-          send({ port, caPem: pki.ca.certificatePem, cookies }, { method, path, body }),
+        call: (method, path, body) => send({ port, caPem: options.caPem, cookies }, { method, path, body }),
       };
     },
   };

@@ -1,0 +1,245 @@
+// A 届出 as the terminal takes it (docs/terminal-api.md): its kinds and their labels, the terminal function each needs,
+// the subject each names, the checked input with its dates filled in, the filing period, and the one mapping from a
+// kind and its request onto the register's calls.
+
+import { z } from 'zod';
+import { addDays, compareIsoDates, type TerminalFunction } from '../../../domain/index.js';
+import { describeIssues } from '../../../protocol/index.js';
+import { JukinetError, quote } from '../../../shared/errors.js';
+import {
+  FILING_PERIOD_DAYS,
+  hasFilingPeriod,
+  requestSchemas,
+  type BirthRequest,
+  type EntryFromAbroadRequest,
+  type HouseholdHeadChangeRequest,
+  type HouseholdMergeRequest,
+  type HouseholdSplitRequest,
+  type MoveInRequest,
+  type MoveOutRequest,
+  type MoveWithinRequest,
+  type NameChangeRequest,
+  type OfficialCorrectionRequest,
+  type OfficialDeletionRequest,
+  type OfficialEntryRequest,
+  type Register,
+  type ResidentRecord,
+} from '../register/index.js';
+
+/** The kinds of 届出 and 職権 acts the terminal takes: the register's request kinds. */
+export type NotificationKind = keyof typeof requestSchemas;
+
+/** Every kind, in the order of the register's requests. */
+export const NOTIFICATION_KINDS = Object.keys(requestSchemas) as [NotificationKind, ...NotificationKind[]];
+
+/** The Japanese label of each kind, as the terminal shows it. */
+export const notificationKindLabel: Readonly<Record<NotificationKind, string>> = {
+  birth: '出生届',
+  'entry-from-abroad': '国外からの転入届',
+  'move-in': '転入届',
+  'move-within': '転居届',
+  'move-out': '転出届',
+  death: '死亡届',
+  'name-change': '氏名変更',
+  'code-change': '住民票コード変更請求',
+  'household-head-change': '世帯主変更届',
+  'household-split': '世帯分離',
+  'household-merge': '世帯合併',
+  'official-entry': '職権記載',
+  'official-deletion': '職権消除',
+  'official-correction': '職権修正',
+};
+
+/** A notification's state: pending (受付) until an examiner confirms (決裁: applied) or rejects it. */
+export const NotificationStatus = {
+  pending: 'pending',
+  applied: 'applied',
+  rejected: 'rejected',
+} as const;
+export type NotificationStatus = (typeof NotificationStatus)[keyof typeof NotificationStatus];
+
+/** What a kind names besides its request: nothing (a new record), a record, or a household. */
+export type NotificationSubject = 'none' | 'resident' | 'household';
+
+const SUBJECT_OF_KIND: Readonly<Record<NotificationKind, NotificationSubject>> = {
+  birth: 'none',
+  'entry-from-abroad': 'none',
+  'move-in': 'none',
+  'official-entry': 'none',
+  'move-within': 'resident',
+  'move-out': 'resident',
+  death: 'resident',
+  'name-change': 'resident',
+  'code-change': 'resident',
+  'official-deletion': 'resident',
+  'official-correction': 'resident',
+  'household-head-change': 'household',
+  'household-split': 'household',
+  'household-merge': 'household',
+};
+
+export function subjectOf(kind: NotificationKind): NotificationSubject {
+  return SUBJECT_OF_KIND[kind];
+}
+
+const OFFICIAL_KINDS: ReadonlySet<NotificationKind> = new Set<NotificationKind>([
+  'official-entry',
+  'official-deletion',
+  'official-correction',
+]);
+
+/** The terminal function a kind needs: the 職権 acts are `official-action`, every 届出 else `notification`. */
+export function functionOfKind(
+  kind: NotificationKind,
+): Extract<TerminalFunction, 'notification' | 'official-action'> {
+  return OFFICIAL_KINDS.has(kind) ? 'official-action' : 'notification';
+}
+
+const id = z.string().trim().min(1).max(64);
+
+/** The body of an entry or a check: the kind, its subject, and the register request without `operator`. */
+export const notificationInputSchema = z.strictObject({
+  kind: z.enum(NOTIFICATION_KINDS),
+  residentId: id.optional(),
+  householdId: id.optional(),
+  request: z.record(z.string(), z.unknown()),
+});
+
+/** A checked input: the request fits its kind's schema and has its 届出日 and 異動日 filled in. */
+export interface NotificationInput {
+  readonly kind: NotificationKind;
+  readonly residentId: string | null;
+  readonly householdId: string | null;
+  /** The register request, without `operator`, with `filedOn` and (for every kind but 出生) `date` set. */
+  readonly request: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Checks an entry's body (JUKI_ERR_REQUEST_INVALID for its shape or a subject the kind does not name or misses,
+ * JUKI_ERR_REGISTER_REQUEST_INVALID for a request that does not fit its kind) and fills in `filedOn` and `date` with
+ * `today`, so that the confirmation, on another day, records the dates that were checked.
+ */
+export function parseNotificationInput(
+  body: unknown,
+  options: { readonly today: string },
+): NotificationInput {
+  const parsed = notificationInputSchema.safeParse(body ?? {});
+  if (!parsed.success) {
+    throw new JukinetError('JUKI_ERR_REQUEST_INVALID', describeIssues(parsed.error.issues, 'body'));
+  }
+  const { kind, residentId, householdId, request } = parsed.data;
+  const subject = subjectOf(kind);
+  const problems = [
+    subject === 'resident' && residentId === undefined ? 'residentId: required for this kind' : undefined,
+    subject !== 'resident' && residentId !== undefined ? 'residentId: not taken by this kind' : undefined,
+    subject === 'household' && householdId === undefined ? 'householdId: required for this kind' : undefined,
+    subject !== 'household' && householdId !== undefined ? 'householdId: not taken by this kind' : undefined,
+  ].filter((problem) => problem !== undefined);
+  if (problems.length > 0) {
+    throw new JukinetError('JUKI_ERR_REQUEST_INVALID', `${quote(kind)}: ${problems.join('; ')}`);
+  }
+  const checked = requestSchemas[kind].safeParse(request);
+  const issues = [
+    // The operator comes from the session, never from the body.
+    ...('operator' in request ? ['request.operator: set by the terminal from the session'] : []),
+    ...(checked.success ? [] : [describeIssues(checked.error.issues, 'request')]),
+  ];
+  if (issues.length > 0) {
+    throw new JukinetError('JUKI_ERR_REGISTER_REQUEST_INVALID', `${kind}: ${issues.join('; ')}`);
+  }
+  const dated = 'date' in requestSchemas[kind].shape;
+  return {
+    kind,
+    residentId: residentId ?? null,
+    householdId: householdId ?? null,
+    request: {
+      ...request,
+      filedOn: typeof request['filedOn'] === 'string' ? request['filedOn'] : options.today,
+      ...(dated ? { date: typeof request['date'] === 'string' ? request['date'] : options.today } : {}),
+    },
+  };
+}
+
+/** The filing period of a 届出: the last day it is due, and whether it was filed after it. */
+export interface FilingPeriod {
+  /** Filed after the 14-day period: accepted and flagged. */
+  readonly late: boolean;
+  /** The last day of the period; null for the kinds without one (出生, 死亡, 氏名変更 and the 職権 acts). */
+  readonly deadline: string | null;
+}
+
+/** The filing period of a checked input (住民基本台帳法第22条〜第25条), as the register flags it. */
+export function filingPeriodOf(input: NotificationInput): FilingPeriod {
+  const { date, filedOn } = input.request;
+  if (!hasFilingPeriod(input.kind) || typeof date !== 'string' || typeof filedOn !== 'string') {
+    return { late: false, deadline: null };
+  }
+  const deadline = addDays(date, FILING_PERIOD_DAYS);
+  return { late: compareIsoDates(filedOn, deadline) > 0, deadline };
+}
+
+function residentOf(input: NotificationInput): string {
+  if (input.residentId === null) throw new JukinetError('JUKI_ERR_REQUEST_INVALID', 'residentId: required');
+  return input.residentId;
+}
+
+function householdOf(input: NotificationInput): string {
+  if (input.householdId === null) throw new JukinetError('JUKI_ERR_REQUEST_INVALID', 'householdId: required');
+  return input.householdId;
+}
+
+/**
+ * Records a checked input on the register as `operator` and returns the records it produced or changed (the new or
+ * changed record; for a 世帯 change, each record whose household or 続柄 changed). The register checks the request
+ * and its rules again, so the casts below only name the shape its schema already checked.
+ */
+export async function applyNotification(
+  register: Register,
+  input: NotificationInput,
+  options: { readonly operator: string },
+): Promise<ResidentRecord[]> {
+  const request = { ...input.request, operator: options.operator };
+  switch (input.kind) {
+    case 'birth':
+      return [await register.recordBirth(request as unknown as BirthRequest)];
+    case 'entry-from-abroad':
+      return [await register.recordEntryFromAbroad(request as unknown as EntryFromAbroadRequest)];
+    case 'move-in':
+      return [await register.recordMoveIn(request as unknown as MoveInRequest)];
+    case 'official-entry':
+      return [await register.recordOfficialEntry(request as unknown as OfficialEntryRequest)];
+    case 'move-within':
+      return [await register.recordMoveWithin(residentOf(input), request as unknown as MoveWithinRequest)];
+    case 'move-out':
+      return [await register.recordMoveOut(residentOf(input), request as unknown as MoveOutRequest)];
+    case 'death':
+      return [await register.recordDeath(residentOf(input), request)];
+    case 'name-change':
+      return [await register.recordNameChange(residentOf(input), request as unknown as NameChangeRequest)];
+    case 'code-change':
+      return [await register.requestCodeChange(residentOf(input), request)];
+    case 'official-deletion':
+      return [
+        await register.recordOfficialDeletion(
+          residentOf(input),
+          request as unknown as OfficialDeletionRequest,
+        ),
+      ];
+    case 'official-correction':
+      return [
+        await register.recordOfficialCorrection(
+          residentOf(input),
+          request as unknown as OfficialCorrectionRequest,
+        ),
+      ];
+    case 'household-head-change':
+      return register.recordHouseholdHeadChange(
+        householdOf(input),
+        request as unknown as HouseholdHeadChangeRequest,
+      );
+    case 'household-split':
+      return register.recordHouseholdSplit(householdOf(input), request as unknown as HouseholdSplitRequest);
+    case 'household-merge':
+      return register.recordHouseholdMerge(householdOf(input), request as unknown as HouseholdMergeRequest);
+  }
+}
