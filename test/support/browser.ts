@@ -46,6 +46,11 @@ export function spkiHashOf(certificatePem: string): string {
 
 /** The path for a screenshot named `name` (without extension), creating the folder. */
 export async function artifactPath(name: string): Promise<string> {
+  return artifactFilePath(`${name}.png`);
+}
+
+/** The path for any other artifact a test keeps (a downloaded PDF), by its file name, creating the folder. */
+export async function artifactFilePath(fileName: string): Promise<string> {
   await mkdir(ARTIFACTS_DIRECTORY, { recursive: true });
-  return join(ARTIFACTS_DIRECTORY, `${name}.png`);
+  return join(ARTIFACTS_DIRECTORY, fileName);
 }

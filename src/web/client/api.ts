@@ -46,6 +46,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string | undefined,
     message: string,
+    /** The error object of the answer as the server sent it (a likely duplicate lists its candidates there). */
+    readonly body: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -77,7 +79,22 @@ export async function postJson<T>(path: string, body: unknown = {}): Promise<T> 
   });
 }
 
+/** POSTs `body` as JSON and returns the answer as a file (a certificate's PDF). */
+export async function postForBlob(path: string, body: unknown): Promise<Blob> {
+  const response = await send(path, {
+    method: 'POST',
+    headers: { accept: 'application/pdf', 'content-type': 'application/json', ...TERMINAL_HEADER },
+    body: JSON.stringify(body),
+  });
+  return response.blob();
+}
+
 async function call<T>(path: string, init: RequestInit): Promise<T> {
+  const response = await send(path, init);
+  return (await response.json()) as T;
+}
+
+async function send(path: string, init: RequestInit): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(path, { credentials: 'same-origin', ...init });
@@ -87,15 +104,15 @@ async function call<T>(path: string, init: RequestInit): Promise<T> {
   }
   if (!response.ok) {
     const body = (await response.json().catch(() => undefined)) as
-      { error?: { code?: string; message?: string } } | undefined;
+      { error?: { code?: string; message?: string } & Record<string, unknown> } | undefined;
     const code = body?.error?.code;
     if (path.startsWith('/api/') && !path.startsWith('/api/status') && isSessionEnd(code)) {
       listeners.sessionEnded(code);
     }
-    throw new ApiError(response.status, code, messageOf(code, response.status));
+    throw new ApiError(response.status, code, messageOf(code, response.status), body?.error ?? {});
   }
   if (path.startsWith('/api/') && !path.startsWith('/api/status')) listeners.activity();
-  return (await response.json()) as T;
+  return response;
 }
 
 function isSessionEnd(code: string | undefined): code is string {
@@ -124,6 +141,32 @@ const MESSAGES: Readonly<Record<string, string>> = {
   JUKI_ERR_KEY_ENROLMENT_REFUSED: 'セキュリティキーを登録できませんでした',
   JUKI_ERR_REQUEST_INVALID: '入力内容が正しくありません',
   JUKI_ERR_TERMINAL_HEADER: '端末からの要求として受け付けられません',
+  JUKI_ERR_REGISTER_REQUEST_INVALID: '入力内容が正しくありません',
+  JUKI_ERR_REGISTER_DATE_IN_FUTURE: '未来の日付は記録できません',
+  JUKI_ERR_REGISTER_DATE_BEFORE_BIRTH: '異動日が生年月日より前です',
+  JUKI_ERR_REGISTER_DATE_BEFORE_LAST_CHANGE: '異動日が前回の異動より前です',
+  JUKI_ERR_REGISTER_FILED_BEFORE_DATE: '届出日が異動日より前です',
+  JUKI_ERR_RESIDENT_LIKELY_DUPLICATE: '同じ氏名・フリガナ・生年月日の住民が既に記録されています',
+  JUKI_ERR_RESIDENT_NOT_FOUND: '住民が見つかりません',
+  JUKI_ERR_RESIDENT_CLOSED: 'この住民票は既に消除されています',
+  JUKI_ERR_RESIDENT_CODE_IN_USE: 'この住民票コードは既に使われています',
+  JUKI_ERR_RESIDENT_CODE_CHECK_DIGIT: '住民票コードの検査数字が正しくありません',
+  JUKI_ERR_RESIDENT_CODE_LENGTH: '住民票コードは11桁です',
+  JUKI_ERR_RESIDENT_CODE_NON_DIGIT: '住民票コードは数字のみです',
+  JUKI_ERR_HOUSEHOLD_HEAD_REQUIRED: '残る世帯員から新しい世帯主を選んでください',
+  JUKI_ERR_HOUSEHOLD_NOT_FOUND: '世帯が見つかりません',
+  JUKI_ERR_HOUSEHOLD_CLOSED: 'この世帯は既に消滅しています',
+  JUKI_ERR_HOUSEHOLD_EXISTS: 'この世帯番号は既に使われています',
+  JUKI_ERR_HOUSEHOLD_ADDRESS_MISMATCH: '世帯の住所と一致しません',
+  JUKI_ERR_HOUSEHOLD_MEMBER_INVALID: '世帯員の指定が正しくありません',
+  JUKI_ERR_NOTIFICATION_NOT_FOUND: '届出が見つかりません',
+  JUKI_ERR_NOTIFICATION_NOT_PENDING: 'この届出は既に処理されています',
+  JUKI_ERR_NOTIFICATION_SELF_CONFIRM: '自分が受け付けた届出は決裁できません',
+  JUKI_ERR_CERTIFICATE_NO_PERSONS: '交付する者を選んでください',
+  JUKI_ERR_CERTIFICATE_PERSON_NOT_IN_HOUSEHOLD: '選んだ者がこの世帯にいません',
+  JUKI_ERR_CERTIFICATE_RECORD_STATE: '除票は除票の写しで、現存する住民票は住民票の写しで交付してください',
+  JUKI_ERR_CERTIFICATE_REQUEST_INVALID: '証明書の指定が正しくありません',
+  JUKI_ERR_CERTIFICATE_GLYPH_MISSING: '印字できない文字が含まれています',
 };
 
 /** The Japanese message of an error code. */

@@ -1,11 +1,15 @@
 // The terminal application's shell: the node in the header, the screen for the path (ログイン, 初期設定, ホーム,
-// 住民検索, 操作者管理, 自己操作履歴, システム状態), the operator's session, and the return to ログイン when it ends after inactivity.
+// 住民検索, 届出, 審査, 操作者管理, 自己操作履歴, システム状態), the operator's session, and the return to ログイン when it
+// ends after inactivity.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, getJson, messageOf, onApiEvents, postJson, type SessionView } from './api.js';
+import { ExaminationScreen } from './examination-screen.js';
 import { HomeScreen } from './home-screen.js';
 import { LoginScreen } from './login-screen.js';
 import { OperatorsScreen } from './operators-screen.js';
+import { mayExamine } from './notification-kinds.js';
+import { NotificationsScreen } from './notifications-screen.js';
 import { OwnLogScreen } from './own-log-screen.js';
 import { ResidentScreen } from './resident-screen.js';
 import { SetupScreen } from './setup-screen.js';
@@ -16,6 +20,8 @@ const VIEWS = {
   '/login': 'ログイン',
   '/setup': '初期設定',
   '/residents': '住民検索',
+  '/notifications': '届出',
+  '/examination': '審査',
   '/operators': '操作者管理',
   '/log': '自己操作履歴',
   '/status': 'システム状態',
@@ -31,9 +37,15 @@ function pathOf(pathname: string): ViewPath {
   return pathname in VIEWS ? (pathname as ViewPath) : '/';
 }
 
+/** The record named in /residents?id=…, which 住民票照会 opens at once. */
+function residentIdOf(search: string): string | undefined {
+  return new URLSearchParams(search).get('id') ?? undefined;
+}
+
 export function App() {
   const { status, error } = useNodeStatus();
   const [path, setPath] = useState<ViewPath>(() => pathOf(window.location.pathname));
+  const [residentId, setResidentId] = useState(() => residentIdOf(window.location.search));
   const [session, setSession] = useState<SessionView | undefined>();
   const [checked, setChecked] = useState(false);
   const [notice, setNotice] = useState<string | undefined>();
@@ -41,11 +53,14 @@ export function App() {
   const sessionRef = useRef(session);
   sessionRef.current = session;
 
-  const navigate = useCallback((next: ViewPath, options: { replace?: boolean } = {}) => {
-    if (window.location.pathname !== next) {
-      if (options.replace === true) history.replaceState(null, '', next);
-      else history.pushState(null, '', next);
+  const navigate = useCallback((next: ViewPath, options: { replace?: boolean; residentId?: string } = {}) => {
+    const target =
+      options.residentId === undefined ? next : `${next}?id=${encodeURIComponent(options.residentId)}`;
+    if (`${window.location.pathname}${window.location.search}` !== target) {
+      if (options.replace === true) history.replaceState(null, '', target);
+      else history.pushState(null, '', target);
     }
+    setResidentId(options.residentId);
     setPath(next);
   }, []);
 
@@ -76,7 +91,10 @@ export function App() {
     });
   }, [endSession]);
   useEffect(() => {
-    const onPop = (): void => setPath(pathOf(window.location.pathname));
+    const onPop = (): void => {
+      setPath(pathOf(window.location.pathname));
+      setResidentId(residentIdOf(window.location.search));
+    };
     window.addEventListener('popstate', onPop);
     getJson<SessionView>('/api/session')
       .then((current) => {
@@ -112,6 +130,11 @@ export function App() {
         : path;
   const isAdministrator = session?.operator.rights['operator-administration'].includes('write') === true;
   const maySearch = session?.operator.rights['resident-search'].includes('read') === true;
+  const mayNotify =
+    session !== undefined &&
+    (session.operator.rights.notification.includes('write') ||
+      session.operator.rights['official-action'].includes('write'));
+  const mayDecide = session !== undefined && mayExamine(session.operator);
 
   return (
     <>
@@ -138,6 +161,16 @@ export function App() {
               {maySearch && (
                 <li>
                   <NavLink to="/residents" current={shown} onGo={navigate} />
+                </li>
+              )}
+              {mayNotify && (
+                <li>
+                  <NavLink to="/notifications" current={shown} onGo={navigate} />
+                </li>
+              )}
+              {mayDecide && (
+                <li>
+                  <NavLink to="/examination" current={shown} onGo={navigate} />
                 </li>
               )}
               {isAdministrator && (
@@ -184,6 +217,7 @@ export function App() {
             }}
             onSetupDone={() => navigate('/login')}
             onGo={navigate}
+            residentId={residentId}
           />
         )}
       </main>
@@ -199,7 +233,8 @@ function Content(props: {
   status: ReturnType<typeof useNodeStatus>['status'];
   onLoggedIn: (session: SessionView) => void;
   onSetupDone: () => void;
-  onGo: (path: ViewPath) => void;
+  onGo: (path: ViewPath, options?: { residentId?: string }) => void;
+  residentId: string | undefined;
 }) {
   const { shown, session } = props;
   switch (shown) {
@@ -225,7 +260,30 @@ function Content(props: {
     case '/operators':
       return session && <OperatorsScreen self={session.operator} />;
     case '/residents':
-      return session && <ResidentScreen />;
+      return (
+        session && (
+          <ResidentScreen
+            key={props.residentId}
+            operator={session.operator}
+            initialResidentId={props.residentId}
+          />
+        )
+      );
+    case '/notifications':
+      return (
+        session && (
+          <NotificationsScreen operator={session.operator} onOpenSearch={() => props.onGo('/residents')} />
+        )
+      );
+    case '/examination':
+      return (
+        session && (
+          <ExaminationScreen
+            operator={session.operator}
+            onOpenResident={(id) => props.onGo('/residents', { residentId: id })}
+          />
+        )
+      );
     case '/log':
       return <OwnLogScreen />;
     case '/':

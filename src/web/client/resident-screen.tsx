@@ -1,38 +1,52 @@
 // 住民検索 and 住民票照会 (municipal terminal): search by name (with the birth date), 住民票コード or address, then
 // open a record with its household and its 異動 (docs/operators.md, "The terminal's API").
 
-import { useState, type FormEvent } from 'react';
-import { ApiError, getJson } from './api.js';
+import { useCallback, useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
+import { ApiError, getJson, type OperatorView } from './api.js';
+import { CertificateScreen } from './certificate-screen.js';
+import { NotificationForm } from './notification-form.js';
+import {
+  mayEnter,
+  notificationKindLabel,
+  type NotificationKind,
+  type ResidentDetail,
+  type ResidentSummary,
+} from './notification-kinds.js';
 import { ErrorAlert, Screen } from './screen.js';
 
-/** A search result as GET /api/residents lists it. */
-interface ResidentSummary {
-  readonly id: string;
-  readonly residentCode: string;
-  readonly name: string;
-  readonly nameKana?: string;
-  readonly birthDate: string;
-  readonly sex: string;
-  readonly address: string;
-  readonly relationship?: string;
-  readonly closed: boolean;
-}
+/** What 住民票照会 shows below the search: the record, a 届出 form started from it, or 証明書交付. */
+type Mode =
+  | { readonly view: 'record' }
+  | { readonly view: 'form'; readonly kind: NotificationKind; readonly joinHousehold?: boolean }
+  | { readonly view: 'certificate' };
 
-/** GET /api/residents/:id: the record, its household and its actions. */
-interface ResidentDetail {
-  readonly resident: ResidentSummary & {
-    readonly domicile?: { readonly place: string; readonly head: string };
-    readonly residentSince: string;
-    readonly closure?: { readonly reason: string; readonly date: string; readonly destination?: string };
-  };
-  readonly household: { readonly address: string; readonly members: readonly ResidentSummary[] } | null;
-  readonly history: readonly {
-    readonly seq: number;
-    readonly effectiveOn: string;
-    readonly filedOn: string;
-    readonly payload: { readonly kind: string };
-  }[];
-}
+/** The 届出 a record view offers, in the order of the buttons. */
+const RECORD_ACTIONS: readonly NotificationKind[] = [
+  'move-within',
+  'move-out',
+  'death',
+  'name-change',
+  'household-head-change',
+  'household-split',
+  'household-merge',
+  'code-change',
+  'official-deletion',
+  'official-correction',
+];
+
+/** The record view's buttons name the act, not the form. */
+const ACTION_BUTTON_LABELS: Readonly<Partial<Record<NotificationKind, string>>> = {
+  'move-within': '転居',
+  'move-out': '転出',
+  death: '死亡',
+  'name-change': '氏名変更',
+  'household-head-change': '世帯主変更',
+  'household-split': '世帯分離',
+  'household-merge': '世帯合併',
+  'code-change': '住民票コード変更請求',
+  'official-deletion': '職権消除',
+  'official-correction': '職権修正',
+};
 
 const SEX_LABELS: Readonly<Record<string, string>> = { male: '男', female: '女' };
 const ACTION_LABELS: Readonly<Record<string, string>> = {
@@ -57,7 +71,14 @@ function messageOf(caught: unknown): string {
   return caught instanceof ApiError ? caught.message : '住民情報を取得できません';
 }
 
-export function ResidentScreen() {
+export function ResidentScreen({
+  operator,
+  initialResidentId,
+}: {
+  operator: OperatorView;
+  /** A record to open at once (a link from 審査's results). */
+  initialResidentId?: string | undefined;
+}) {
   const [name, setName] = useState('');
   const [birthDate, setBirthDate] = useState('');
   const [code, setCode] = useState('');
@@ -66,6 +87,23 @@ export function ResidentScreen() {
   const [results, setResults] = useState<readonly ResidentSummary[] | undefined>();
   const [detail, setDetail] = useState<ResidentDetail | undefined>();
   const [error, setError] = useState<string | undefined>();
+  const [mode, setMode] = useState<Mode>({ view: 'record' });
+  const recordHeading = useRef<HTMLHeadingElement>(null);
+
+  const open = useCallback((id: string, options: { focus?: boolean } = {}): void => {
+    setError(undefined);
+    getJson<ResidentDetail>(`/api/residents/${encodeURIComponent(id)}`).then(
+      (loaded) => {
+        setDetail(loaded);
+        setMode({ view: 'record' });
+        if (options.focus === true) requestAnimationFrame(() => recordHeading.current?.focus());
+      },
+      (caught: unknown) => setError(messageOf(caught)),
+    );
+  }, []);
+  useEffect(() => {
+    if (initialResidentId !== undefined) open(initialResidentId, { focus: true });
+  }, [initialResidentId, open]);
 
   function search(event: FormEvent): void {
     event.preventDefault();
@@ -83,11 +121,9 @@ export function ResidentScreen() {
     );
   }
 
-  function open(id: string): void {
-    setError(undefined);
-    getJson<ResidentDetail>(`/api/residents/${encodeURIComponent(id)}`).then(setDetail, (caught: unknown) =>
-      setError(messageOf(caught)),
-    );
+  /** Back from a form or 証明書交付 to the record, read again since a 届出 may have been entered. */
+  function backToRecord(): void {
+    if (detail !== undefined) open(detail.resident.id, { focus: true });
   }
 
   return (
@@ -144,7 +180,7 @@ export function ResidentScreen() {
               {results.map((resident) => (
                 <tr key={resident.id}>
                   <td>
-                    <button type="button" className="link" onClick={() => open(resident.id)}>
+                    <button type="button" className="link" onClick={() => open(resident.id, { focus: true })}>
                       {resident.name}
                     </button>
                   </td>
@@ -157,17 +193,74 @@ export function ResidentScreen() {
             </tbody>
           </table>
         ))}
-      {detail !== undefined && <ResidentView detail={detail} />}
+      {detail !== undefined && mode.view === 'record' && (
+        <ResidentView detail={detail} operator={operator} headingRef={recordHeading} onMode={setMode} />
+      )}
+      {detail !== undefined && mode.view === 'form' && (
+        <NotificationForm
+          kind={mode.kind}
+          subject={
+            mode.joinHousehold === true && detail.household !== null
+              ? { joinHousehold: detail.household }
+              : {
+                  resident: detail.resident,
+                  ...(detail.household === null ? {} : { household: detail.household }),
+                }
+          }
+          operator={operator}
+          backLabel="住民票照会に戻る"
+          onBack={backToRecord}
+        />
+      )}
+      {detail !== undefined && mode.view === 'certificate' && (
+        <CertificateScreen detail={detail} onBack={backToRecord} />
+      )}
     </Screen>
   );
 }
 
-/** 住民票照会: one record, its household's current members and its actions. */
-function ResidentView({ detail }: { detail: ResidentDetail }) {
+/** 住民票照会: one record, its household's current members and its actions, and the 届出 that start from it. */
+function ResidentView({
+  detail,
+  operator,
+  headingRef,
+  onMode,
+}: {
+  detail: ResidentDetail;
+  operator: OperatorView;
+  headingRef: RefObject<HTMLHeadingElement | null>;
+  onMode: (mode: Mode) => void;
+}) {
   const { resident, household, history } = detail;
+  const actions = resident.closed ? [] : RECORD_ACTIONS.filter((kind) => mayEnter(operator, kind));
+  const mayIssue = operator.rights['certificate-issue'].includes('execute');
   return (
     <section aria-labelledby="resident-heading">
-      <h2 id="resident-heading">住民票照会{resident.closed ? '（除票）' : ''}</h2>
+      <h2 id="resident-heading" tabIndex={-1} ref={headingRef}>
+        住民票照会{resident.closed ? '（除票）' : ''}
+      </h2>
+      {(actions.length > 0 || mayIssue) && (
+        <div className="actions wrap" role="group" aria-label="この住民票について">
+          {actions.map((kind) => (
+            <button key={kind} type="button" onClick={() => onMode({ view: 'form', kind })}>
+              {ACTION_BUTTON_LABELS[kind] ?? notificationKindLabel[kind]}
+            </button>
+          ))}
+          {!resident.closed && household !== null && mayEnter(operator, 'birth') && (
+            <button
+              type="button"
+              onClick={() => onMode({ view: 'form', kind: 'birth', joinHousehold: true })}
+            >
+              この世帯に出生届
+            </button>
+          )}
+          {mayIssue && (
+            <button type="button" onClick={() => onMode({ view: 'certificate' })}>
+              証明書交付
+            </button>
+          )}
+        </div>
+      )}
       <dl className="facts" data-testid="resident-record">
         <dt>氏名</dt>
         <dd>{resident.name}</dd>
@@ -185,6 +278,12 @@ function ResidentView({ detail }: { detail: ResidentDetail }) {
         <dd>{resident.address}</dd>
         <dt>住民票コード</dt>
         <dd>{resident.residentCode}</dd>
+        {household !== null && (
+          <>
+            <dt>世帯番号</dt>
+            <dd data-testid="household-id">{household.id}</dd>
+          </>
+        )}
         {resident.relationship !== undefined && (
           <>
             <dt>続柄</dt>

@@ -1,0 +1,159 @@
+// One 届出 as the API shows it: its kind and state, who entered and decided it, and what was entered, item by item
+// in Japanese; after 決裁, the records it produced or changed.
+
+import {
+  notificationStatusLabel,
+  REQUEST_FIELD_LABELS,
+  type NotificationView,
+  type ResidentSummary,
+} from './notification-kinds.js';
+import { formatTime } from './screen.js';
+
+const VALUE_LABELS: Readonly<Record<string, string>> = {
+  male: '男',
+  female: '女',
+  'mid-to-long-term': '中長期在留者',
+  'special-permanent': '特別永住者',
+  'temporary-refuge': '一時庇護許可者',
+  'provisional-stay': '仮滞在許可者',
+  'transitional-stay': '経過滞在者',
+};
+const NESTED_LABELS: Readonly<Record<string, string>> = {
+  join: '既存の世帯に入る',
+  create: '新しい世帯',
+  place: '本籍',
+  head: '筆頭者',
+  nationality: '国籍・地域',
+  category: '区分',
+  residenceStatus: '在留資格',
+  periodOfStay: '在留期間',
+  periodExpiresOn: '満了日',
+  residenceCardNumber: '在留カード等の番号',
+  since: '資格取得日',
+  number: '番号',
+  electoralRoll: '選挙人名簿',
+  nationalHealthInsurance: '国民健康保険',
+  lateStageMedicalCare: '後期高齢者医療',
+  longTermCare: '介護保険',
+  nationalPension: '国民年金',
+  childAllowance: '児童手当',
+  ...REQUEST_FIELD_LABELS,
+};
+
+/** A request value in words: nested objects as 「項目: 値」 lists. */
+export function describeValue(value: unknown): string {
+  if (value === null) return '（削除）';
+  if (typeof value === 'boolean') return value ? 'はい' : 'いいえ';
+  if (typeof value === 'string') return VALUE_LABELS[value] ?? value;
+  if (Array.isArray(value)) return value.map(describeValue).join('、');
+  if (typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>)
+      .map(([key, inner]) => `${NESTED_LABELS[key] ?? key}: ${describeValue(inner)}`)
+      .join('、');
+  }
+  return typeof value === 'number' ? String(value) : '';
+}
+
+export function NotificationDetails({
+  notification,
+  onOpenResident,
+}: {
+  notification: NotificationView;
+  onOpenResident?: (id: string) => void;
+}) {
+  return (
+    <>
+      <dl className="facts" data-testid="notification-details">
+        <dt>届出</dt>
+        <dd>{notification.label}</dd>
+        <dt>状態</dt>
+        <dd data-testid="notification-status">
+          {notificationStatusLabel[notification.status]}
+          {notification.late ? '（期間経過）' : ''}
+        </dd>
+        <dt>受付</dt>
+        <dd>
+          {formatTime(notification.enteredAt)} {notification.enteredBy.displayName}
+        </dd>
+        {notification.decidedBy !== null && (
+          <>
+            <dt>{notification.status === 'rejected' ? '却下' : '決裁'}</dt>
+            <dd>
+              {notification.decidedAt === null ? '' : formatTime(notification.decidedAt)}{' '}
+              {notification.decidedBy.displayName}
+            </dd>
+          </>
+        )}
+        {notification.reason !== null && (
+          <>
+            <dt>却下の理由</dt>
+            <dd>{notification.reason}</dd>
+          </>
+        )}
+        {Object.entries(notification.request).map(([key, value]) => (
+          <Item key={key} label={REQUEST_FIELD_LABELS[key] ?? key} value={describeValue(value)} />
+        ))}
+      </dl>
+      {notification.results.length > 0 && (
+        <ResultTable results={notification.results} {...(onOpenResident ? { onOpenResident } : {})} />
+      )}
+    </>
+  );
+}
+
+function Item({ label, value }: { label: string; value: string }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </>
+  );
+}
+
+function ResultTable({
+  results,
+  onOpenResident,
+}: {
+  results: readonly ResidentSummary[];
+  onOpenResident?: (id: string) => void;
+}) {
+  return (
+    <table data-testid="notification-results">
+      <caption>記録された住民票</caption>
+      <thead>
+        <tr>
+          <th scope="col">氏名</th>
+          <th scope="col">住民票コード</th>
+          <th scope="col">生年月日</th>
+          <th scope="col">住所</th>
+          <th scope="col">状態</th>
+        </tr>
+      </thead>
+      <tbody>
+        {results.map((resident) => (
+          <tr key={resident.id}>
+            <td>
+              {onOpenResident === undefined ? (
+                resident.name
+              ) : (
+                <a
+                  href={`/residents?id=${encodeURIComponent(resident.id)}`}
+                  onClick={(event) => {
+                    event.preventDefault();
+                    onOpenResident(resident.id);
+                  }}
+                >
+                  {resident.name}
+                </a>
+              )}
+            </td>
+            <td>{resident.residentCode}</td>
+            <td>{resident.birthDate}</td>
+            <td>{resident.address}</td>
+            <td>{resident.closed ? '除票' : '現存'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
