@@ -142,7 +142,7 @@ export function municipalityModule(
         transaction: (fn) => context.transaction(fn),
         // The register's writes inside a terminal operation's transaction, logged with it (notification-routes.ts).
         registerWithin: (trx, outbox) =>
-          createRegister({ ...registerOptions, transaction: (fn) => fn(trx, outbox) }),
+          createRegister({ ...registerOptions, reads: trx, transaction: (fn) => fn(trx, outbox) }),
       });
     },
     async start() {

@@ -487,6 +487,69 @@ describeEachEngine('register', ({ openFresh }) => {
     await expectFolded(register, [head.id, wife.id, child.id, other.id]);
   });
 
+  it('a household that moves within together keeps its id, head and 続柄, and each member sends a 転居', async () => {
+    const { store, muni, register } = await setUp();
+    const [head, wife, child] = await family(register);
+    const lodger = await register.recordOfficialEntry({
+      ...HANAKO,
+      name: '白山 三郎',
+      nameKana: 'ハクサン サブロウ',
+      date: '2024-01-10',
+      household: { create: 'h-hakusan' },
+    });
+    const before = await snapshot(store, register, [head.id, wife.id, child.id, lodger.id]);
+    await expectRefusal(
+      register.recordMoveWithin(wife.id, {
+        address: '東京都文京区白山一丁目1番1号',
+        withHousehold: true,
+        relationship: '世帯主',
+      }),
+      'JUKI_ERR_REGISTER_REQUEST_INVALID',
+    );
+    await expectRefusal(
+      register.recordMoveWithin(wife.id, {
+        address: '東京都文京区白山一丁目1番1号',
+        withHousehold: true,
+        date: '2024-01-01',
+      }),
+      'JUKI_ERR_REGISTER_DATE_BEFORE_LAST_CHANGE',
+    );
+    expect(await snapshot(store, register, [head.id, wife.id, child.id, lodger.id])).toEqual(before);
+    const reasonsBefore = (await sentReasons(muni)).length;
+
+    const moved = await register.recordMoveWithin(wife.id, {
+      address: '東京都文京区白山一丁目1番1号',
+      withHousehold: true,
+      date: '2024-03-28',
+    });
+    expect(moved).toMatchObject({ householdId: 'h-hongo', relationship: '妻', previousAddress: ADDRESS });
+    const household = await register.getHousehold('h-hongo');
+    expect(household).toMatchObject({ address: '東京都文京区白山一丁目1番1号', headResidentId: head.id });
+    expect([...household!.memberIds].sort()).toEqual([head.id, wife.id, child.id].sort());
+    for (const [member, relationship] of [
+      [head, '世帯主'],
+      [wife, '妻'],
+      [child, '子'],
+    ] as const) {
+      expect(await register.getResident(member.id)).toMatchObject({
+        address: '東京都文京区白山一丁目1番1号',
+        householdId: 'h-hongo',
+        relationship,
+      });
+    }
+    // The other household stays where it was.
+    expect(await register.getResident(lodger.id)).toMatchObject({
+      address: ADDRESS,
+      householdId: 'h-hakusan',
+    });
+    expect((await sentReasons(muni)).slice(reasonsBefore)).toEqual([
+      'move-within',
+      'move-within',
+      'move-within',
+    ]);
+    await expectFolded(register, [head.id, wife.id, child.id, lodger.id]);
+  });
+
   it('職権消除 keeps the record as a 除票 with its history; 職権修正 is an identity change only for identity items', async () => {
     const { store, muni, register } = await setUp();
     const person = await register.recordOfficialEntry({ ...HANAKO, date: '2024-01-10' });

@@ -91,6 +91,11 @@ export interface RegisterOptions {
   readonly lgCode: LocalGovernmentCode;
   /** For reads outside a transaction. */
   readonly store: Store;
+  /**
+   * Where the reads go instead of `store.db`: a register whose writes run in a transaction the caller holds (a
+   * terminal operation) reads in that transaction too, and sees its own writes.
+   */
+  readonly reads?: Db;
   /** "Today" for the date rules is the Japan date of this clock. */
   readonly clock: Clock;
   /** Runs one write with its outbox (NodeContext.transaction). */
@@ -315,6 +320,7 @@ function benefitDates(benefits: BenefitItems | null | undefined): [string, strin
 /** Creates the register of one municipality over its node's store and transactions. */
 export function createRegister(options: RegisterOptions): Register {
   const { lgCode, store, clock } = options;
+  const reads = options.reads ?? store.db;
   const today = (): string => japanDateOf(clock.now());
 
   /**
@@ -696,6 +702,38 @@ export function createRegister(options: RegisterOptions): Register {
     });
   }
 
+  /**
+   * 転居 of a whole household: the household's address changes and every current member gets a move-within action to
+   * it (each an identity change 転居), keeping the household's id, head and 続柄. Returns the person's record.
+   */
+  async function moveWithHousehold(residentId: string, request: MoveWithinRequest): Promise<ResidentRecord> {
+    checkRequest('move-within', request);
+    return await options.transaction(async (trx, outbox) => {
+      const record = await readOpenRecord(trx, residentId);
+      await updateHousehold(trx, record.householdId, { address: request.address });
+      let moved: ResidentRecord | undefined;
+      for (const memberId of await readMemberIds(trx, record.householdId)) {
+        const member = memberId === residentId ? record : await readOpenRecord(trx, memberId);
+        const filing = filingOf('move-within', member, request);
+        const result = await append(trx, outbox, {
+          residentId: memberId,
+          record: member,
+          payload: {
+            kind: 'move-within',
+            address: request.address,
+            householdId: member.householdId,
+            ...(member.relationship === undefined ? {} : { relationship: member.relationship }),
+            ...lateFilingOf('move-within', filing),
+          },
+          filing,
+        });
+        if (memberId === residentId) moved = result;
+      }
+      assert(moved !== undefined, 'A person is a current member of their own household');
+      return moved;
+    });
+  }
+
   /** Checks that each id with a 続柄 in `relationships` is one of `allowed`, and none but `head` is 世帯主. */
   function checkRelationships(
     relationships: Relationships | undefined,
@@ -752,52 +790,54 @@ export function createRegister(options: RegisterOptions): Register {
       ),
 
     recordMoveWithin: (residentId, request) =>
-      amend(residentId, {
-        kind: 'move-within',
-        request,
-        build: async (trx, outbox, { record, filing, at }) => {
-          const choice = request.household;
-          if (choice === undefined) {
-            const members = await readMemberIds(trx, record.householdId);
-            if (members.length === 1 && members[0] === residentId) {
-              // The person lives alone: the household moves with them.
-              if (request.newHead !== undefined) {
-                throw new JukinetError(
-                  'JUKI_ERR_HOUSEHOLD_MEMBER_INVALID',
-                  `newHead ${quote(request.newHead)}: ${quote(residentId)} lives alone`,
-                );
+      request.withHousehold === true
+        ? moveWithHousehold(residentId, request)
+        : amend(residentId, {
+            kind: 'move-within',
+            request,
+            build: async (trx, outbox, { record, filing, at }) => {
+              const choice = request.household;
+              if (choice === undefined) {
+                const members = await readMemberIds(trx, record.householdId);
+                if (members.length === 1 && members[0] === residentId) {
+                  // The person lives alone: the household moves with them.
+                  if (request.newHead !== undefined) {
+                    throw new JukinetError(
+                      'JUKI_ERR_HOUSEHOLD_MEMBER_INVALID',
+                      `newHead ${quote(request.newHead)}: ${quote(residentId)} lives alone`,
+                    );
+                  }
+                  checkRelationship({ relationship: request.relationship, heads: true });
+                  await updateHousehold(trx, record.householdId, { address: request.address });
+                  return {
+                    kind: 'move-within',
+                    address: request.address,
+                    householdId: record.householdId,
+                    relationship: HEAD_RELATIONSHIP,
+                  };
+                }
               }
-              checkRelationship({ relationship: request.relationship, heads: true });
-              await updateHousehold(trx, record.householdId, { address: request.address });
+              await leaveHousehold(trx, outbox, {
+                residentId,
+                householdId: record.householdId,
+                newHead: request.newHead,
+                filing,
+              });
+              const placed = await placeInHousehold(trx, {
+                residentId,
+                address: request.address,
+                choice,
+                relationship: request.relationship,
+                at,
+              });
               return {
                 kind: 'move-within',
                 address: request.address,
-                householdId: record.householdId,
-                relationship: HEAD_RELATIONSHIP,
+                householdId: placed.householdId,
+                ...(placed.relationship === undefined ? {} : { relationship: placed.relationship }),
               };
-            }
-          }
-          await leaveHousehold(trx, outbox, {
-            residentId,
-            householdId: record.householdId,
-            newHead: request.newHead,
-            filing,
-          });
-          const placed = await placeInHousehold(trx, {
-            residentId,
-            address: request.address,
-            choice,
-            relationship: request.relationship,
-            at,
-          });
-          return {
-            kind: 'move-within',
-            address: request.address,
-            householdId: placed.householdId,
-            ...(placed.relationship === undefined ? {} : { relationship: placed.relationship }),
-          };
-        },
-      }),
+            },
+          }),
 
     recordMoveOut: (residentId, request) =>
       amend(residentId, {
@@ -1010,17 +1050,17 @@ export function createRegister(options: RegisterOptions): Register {
       });
     },
 
-    ...createRegisterReader(store.db),
+    ...createRegisterReader(reads),
 
     countResidents: async (countOptions = {}) => {
-      let query = store.db.selectFrom('resident').select((eb) => eb.fn.countAll<number | string>().as('n'));
+      let query = reads.selectFrom('resident').select((eb) => eb.fn.countAll<number | string>().as('n'));
       if (countOptions.includeClosed !== true) query = query.where('closed', '=', 0);
       const row = await query.executeTakeFirstOrThrow();
       return Number(row.n);
     },
 
     listResidents: async (listOptions) => {
-      let query = store.db
+      let query = reads
         .selectFrom('resident')
         .select('state')
         .orderBy('created_at')

@@ -100,6 +100,11 @@ export interface MoveWithinRequest extends FilingOptions, Succession {
    * founds a new household as its head.
    */
   readonly household?: HouseholdChoice;
+  /**
+   * The whole household moves with the person (a household's 転居届): every current member gets a 転居 to the address,
+   * and the household keeps its id, head and 続柄. `household`, `relationship` and `newHead` are then left out.
+   */
+  readonly withHousehold?: boolean;
 }
 
 /** 転出 to another municipality, or abroad (国外転出): the record becomes a 除票. */
@@ -223,14 +228,22 @@ export const requestSchemas = {
   'entry-from-abroad': z.strictObject({ ...person, date, residentCode: residentCode.optional() }),
   'official-entry': z.strictObject({ ...person, date, residentSince: isoDate.optional() }),
   'move-in': z.strictObject({ ...person, date, residentCode, previousAddress: text.optional() }),
-  'move-within': z.strictObject({
-    ...filing,
-    address: text,
-    date,
-    household: household.optional(),
-    relationship: relationship.optional(),
-    newHead,
-  }),
+  'move-within': z
+    .strictObject({
+      ...filing,
+      address: text,
+      date,
+      household: household.optional(),
+      relationship: relationship.optional(),
+      newHead,
+      withHousehold: z.boolean().optional(),
+    })
+    .refine(
+      (value) =>
+        value.withHousehold !== true ||
+        (value.household === undefined && value.relationship === undefined && value.newHead === undefined),
+      'withHousehold: the household moves as it is, so household, relationship and newHead are left out',
+    ),
   'move-out': z.strictObject({ ...filing, destination: text, abroad: z.boolean().optional(), date, newHead }),
   death: z.strictObject({ ...filing, date, newHead }),
   'name-change': z.strictObject({

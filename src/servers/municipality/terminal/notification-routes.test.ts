@@ -289,6 +289,35 @@ describeEachEngine('municipal 届出 routes', ({ openFresh }) => {
     }
   });
 
+  it('a 転居届 for the whole household moves every member and answers each record', async () => {
+    const { muni, clerk, examiner, head, wife, child, cleanups } = await setUp();
+    try {
+      const before = (await muni.outbox()).length;
+      const moved = await enterAndConfirm(clerk, examiner, {
+        kind: 'move-within',
+        residentId: head.id,
+        request: { address: '東京都文京区千石一丁目1番1号', withHousehold: true },
+      });
+      expect(moved.results.map((record) => [record.id, record.address, record.relationship]).sort()).toEqual(
+        [
+          [head.id, '東京都文京区千石一丁目1番1号', '世帯主'],
+          [wife.id, '東京都文京区千石一丁目1番1号', '妻'],
+          [child.id, '東京都文京区千石一丁目1番1号', '子'],
+        ].sort(),
+      );
+      expect((await muni.outbox()).length - before).toBe(3);
+      const refused = await clerk.call('POST', '/api/notifications/check', {
+        kind: 'move-within',
+        residentId: head.id,
+        request: { address: '東京都文京区千石二丁目2番2号', withHousehold: true, newHead: wife.id },
+      });
+      expect(refused.status).toBe(400);
+      expect(errorOf(refused)).toMatchObject({ code: 'JUKI_ERR_REGISTER_REQUEST_INVALID' });
+    } finally {
+      await cleanups();
+    }
+  });
+
   it('answers refusals with their codes and a refused entry changes nothing', async () => {
     const { store, clerk, examiner, admin, head, cleanups } = await setUp();
     try {

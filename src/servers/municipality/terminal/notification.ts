@@ -208,8 +208,21 @@ export async function applyNotification(
       return [await register.recordMoveIn(request as unknown as MoveInRequest)];
     case 'official-entry':
       return [await register.recordOfficialEntry(request as unknown as OfficialEntryRequest)];
-    case 'move-within':
-      return [await register.recordMoveWithin(residentOf(input), request as unknown as MoveWithinRequest)];
+    case 'move-within': {
+      const moved = await register.recordMoveWithin(
+        residentOf(input),
+        request as unknown as MoveWithinRequest,
+      );
+      if (input.request['withHousehold'] !== true) return [moved];
+      // The household moved with the person: every member's record changed.
+      const household = await register.getHousehold(moved.householdId);
+      const members: ResidentRecord[] = [];
+      for (const id of household?.memberIds ?? []) {
+        const member = await register.getResident(id);
+        if (member !== undefined) members.push(member);
+      }
+      return members;
+    }
     case 'move-out':
       return [await register.recordMoveOut(residentOf(input), request as unknown as MoveOutRequest)];
     case 'death':
