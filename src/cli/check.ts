@@ -1,10 +1,8 @@
 // `jukinet check consistency`: compares, per municipality, the municipal, prefectural and national copies of the
 // identity information by digest and names the resident codes that differ (docs/protocol/consistency.md).
 
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { openSoftwareKeyStore } from '../crypto/index.js';
 import {
   findLocalGovernmentByCode,
   parseLocalGovernmentCode,
@@ -17,7 +15,7 @@ import {
 import { createPeerClient, type PeerClient } from '../net/index.js';
 import { JukinetError, isJukinetError, quote } from '../shared/errors.js';
 import type { ConsistencyDigest } from '../servers/common/identity-history.js';
-import { loadNodeConfig, NODE_KEY_ALIAS, type NodeConfig } from '../servers/common/index.js';
+import { loadNodeConfig, openNodeCredentials, type NodeConfig } from '../servers/common/index.js';
 
 /** Reads one node's digest for a municipality: `GET /v1/consistency/:lgCode` on that node, as the national server. */
 export type DigestSource = (node: NodeId, lgCode: LocalGovernmentCode) => Promise<ConsistencyDigest>;
@@ -194,16 +192,9 @@ export async function checkNetworkConsistency(
       `the check needs the national node's configuration, not ${quote(config.nodeId)}`,
     );
   }
-  const passphrase = options.passphrase ?? (await readPassphrase(config));
-  const privateKey = await openSoftwareKeyStore(config.pki.keyStore, { passphrase }).tlsPrivateKey(
-    NODE_KEY_ALIAS,
-  );
-  const tls = {
-    nodeId: config.nodeId,
-    certificatePem: await readFile(config.pki.certificate, 'utf8'),
-    privateKey,
-    caPem: await readFile(config.pki.caCertificate, 'utf8'),
-  };
+  const tls = await openNodeCredentials(config, {
+    ...(options.passphrase === undefined ? {} : { passphrase: options.passphrase }),
+  });
   const endpoints = new Map<NodeId, string>(config.directory.nodes.map((node) => [node.id, node.endpoint]));
   const host = config.network.host.includes(':') ? `[${config.network.host}]` : config.network.host;
   endpoints.set('national' as NodeId, `https://${host}:${config.network.port}`);
@@ -235,13 +226,6 @@ export async function checkNetworkConsistency(
   } finally {
     await Promise.all([...clients.values()].map((client) => client.close()));
   }
-}
-
-async function readPassphrase(config: NodeConfig): Promise<string> {
-  if (config.pki.passphraseFile === undefined) {
-    throw new JukinetError('JUKI_ERR_CLI_ARGUMENT', 'the national configuration names no passphrase file');
-  }
-  return (await readFile(config.pki.passphraseFile, 'utf8')).split(/\r?\n/)[0]!;
 }
 
 /** Adds `check consistency` to the program. */

@@ -4,12 +4,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parseNodeId, prefectureNodeOf, type NodeId } from '../domain/index.js';
-import { openSoftwareKeyStore } from '../crypto/index.js';
 import { enqueueMessage, signEnvelope } from '../net/index.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { JukinetError, quote } from '../shared/errors.js';
 import { openStore, type Store } from '../store/index.js';
-import { loadNodeConfig, NODE_KEY_ALIAS, type NodeConfig } from '../servers/common/index.js';
+import { loadNodeConfig, openNodeCredentials, type NodeConfig } from '../servers/common/index.js';
 import {
   exportLinkageCsv,
   formatLinkageReport,
@@ -53,13 +52,6 @@ export async function exportNodeLinkage(config: NodeConfig): Promise<string> {
   }
 }
 
-async function readPassphrase(config: NodeConfig): Promise<string> {
-  if (config.pki.passphraseFile === undefined) {
-    throw new JukinetError('JUKI_ERR_CLI_ARGUMENT', 'the configuration names no passphrase file');
-  }
-  return (await readFile(config.pki.passphraseFile, 'utf8')).split(/\r?\n/)[0]!;
-}
-
 /**
  * Imports a linkage CSV into the node's CS (importLinkageCsv), signing the identity.changed messages it queues with the
  * node's key, as the running node would. The node's dispatcher delivers them from the outbox (at once when the node
@@ -70,10 +62,9 @@ export async function importNodeLinkage(
   text: string,
   options: { readonly passphrase?: string; readonly clock?: Clock } = {},
 ): Promise<LinkageReport<LinkageCsvResult>> {
-  const passphrase = options.passphrase ?? (await readPassphrase(config));
-  const privateKey = await openSoftwareKeyStore(config.pki.keyStore, { passphrase }).tlsPrivateKey(
-    NODE_KEY_ALIAS,
-  );
+  const { privateKey } = await openNodeCredentials(config, {
+    ...(options.passphrase === undefined ? {} : { passphrase: options.passphrase }),
+  });
   const clock = options.clock ?? systemClock;
   const nodeId: NodeId = config.nodeId;
   const store = await openMunicipalStore(config);

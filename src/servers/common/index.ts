@@ -60,6 +60,7 @@ export {
   type RunningNode,
   type StartNodeOptions,
 } from './runtime.js';
+export { openNodeCredentials, type NodeCredentials } from './node-credentials.js';
 export {
   SETUP_TERMINAL,
   createOperatorService,

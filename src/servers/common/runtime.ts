@@ -2,11 +2,10 @@
 // opens the store, loads the TLS material, starts the network and terminal servers, the outbox dispatcher and the
 // directory, waits for its upstream, then starts the server module; stop() undoes it all in reverse.
 
-import { readFile } from 'node:fs/promises';
 import type { Transaction } from 'kysely';
 import { pino, type Logger } from 'pino';
 import { listPrefectures, findLocalGovernmentByCode, parseNodeId, type NodeId } from '../../domain/index.js';
-import { openSoftwareKeyStore, readNodeIdentity, type KeyStore } from '../../crypto/index.js';
+import type { KeyStore } from '../../crypto/index.js';
 import {
   createDispatcher,
   createNetworkServer,
@@ -28,6 +27,7 @@ import { systemClock, type Clock } from '../../shared/clock.js';
 import { JukinetError, isJukinetError, quote } from '../../shared/errors.js';
 import { openStore, type Database, type Store } from '../../store/index.js';
 import { operatorSettingsFor, type NodeConfig } from './config.js';
+import { NODE_KEY_ALIAS, openNodeCredentials, readConfiguredFile } from './node-credentials.js';
 import {
   buildDirectory,
   directoryRoute,
@@ -46,8 +46,7 @@ import { createTerminalServer, type NodeStatus, type TerminalServer } from './te
 /** How often sessions idle past the limit are ended (they also end at their next use). */
 const IDLE_SWEEP_MS = 60_000;
 
-/** The key store alias of a node's TLS and signing key, as `jukinet pki issue` writes it. */
-export const NODE_KEY_ALIAS = 'tls';
+export { NODE_KEY_ALIAS } from './node-credentials.js';
 
 export interface StartNodeOptions {
   readonly clock?: Clock;
@@ -118,18 +117,9 @@ export async function startNode<M extends NodeModule>(
 
   try {
     // Keys and certificates.
-    const passphrase = options.passphrase ?? (await readPassphraseFile(config));
-    const keyStore = openSoftwareKeyStore(config.pki.keyStore, { passphrase });
-    const privateKey = await keyStore.tlsPrivateKey(NODE_KEY_ALIAS);
-    const caPem = await readText(config.pki.caCertificate, 'pki.caCertificate');
-    const certificatePem = await readText(config.pki.certificate, 'pki.certificate');
-    const named = readNodeIdentity(certificatePem).nodeId;
-    if (named !== nodeId) {
-      throw new JukinetError(
-        'JUKI_ERR_CONFIG_INVALID',
-        `the certificate names ${quote(named)}, not ${quote(nodeId)}`,
-      );
-    }
+    const { keyStore, certificatePem, privateKey, caPem } = await openNodeCredentials(config, {
+      ...(options.passphrase === undefined ? {} : { passphrase: options.passphrase }),
+    });
     let tls: NodeTlsMaterial = { nodeId, certificatePem, privateKey, caPem };
     const sign: EnvelopeSigner = (unsigned) => signEnvelope(unsigned, privateKey).sig;
 
@@ -443,10 +433,11 @@ async function buildNationalDirectory(
       id: node.id,
       endpoint: node.endpoint,
       ...(node.terminal === undefined ? {} : { terminal: node.terminal }),
-      certificatePem: await readText(node.certificate, `directory certificate of ${node.id}`),
+      certificatePem: await readConfiguredFile(node.certificate, `directory certificate of ${node.id}`),
     });
   }
-  const crlPem = directory.crl === undefined ? undefined : await readText(directory.crl, 'directory.crl');
+  const crlPem =
+    directory.crl === undefined ? undefined : await readConfiguredFile(directory.crl, 'directory.crl');
   const previous = options.previous?.directory;
   if (previous !== undefined && sameContent(previous, entries, crlPem)) return options.previous!;
   return buildDirectory(entries, {
@@ -533,24 +524,6 @@ async function recordSecurityEvent(store: Store, event: SecurityEvent, clock: Cl
       detail: JSON.stringify(event.detail),
     })
     .execute();
-}
-
-async function readPassphraseFile(config: NodeConfig): Promise<string> {
-  const path = config.pki.passphraseFile;
-  if (path === undefined) throw new JukinetError('JUKI_ERR_CONFIG_INVALID', 'pki.passphraseFile is missing');
-  const passphrase = (await readText(path, 'pki.passphraseFile')).split(/\r?\n/)[0] ?? '';
-  if (passphrase === '') throw new JukinetError('JUKI_ERR_CONFIG_INVALID', `${quote(path)} is empty`);
-  return passphrase;
-}
-
-async function readText(path: string, what: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new JukinetError('JUKI_ERR_CONFIG_INVALID', `${what}: cannot read ${quote(path)}`, {
-      cause: error,
-    });
-  }
 }
 
 function hostForUrl(host: string): string {
