@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +34,9 @@ it('opens the key store with the passphrase file and answers the TLS material of
   expect(credentials.certificatePem).toContain('BEGIN CERTIFICATE');
   expect(credentials.caPem).toContain('BEGIN CERTIFICATE');
   // The key is the certificate's, and the key store gives the same one.
-  expect(new X509Certificate(credentials.certificatePem).checkPrivateKey(credentials.privateKey)).toBe(true);
+  const { privateKey } = credentials;
+  const key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
+  expect(new X509Certificate(credentials.certificatePem).checkPrivateKey(key)).toBe(true);
   expect(
     new X509Certificate(credentials.certificatePem).checkPrivateKey(
       await credentials.keyStore.tlsPrivateKey(NODE_KEY_ALIAS),

@@ -3,184 +3,40 @@
 // the own log, logout, and the refusals (no terminal header, wrong password, bad body, another browser's cookie,
 // inactivity, a clerk at 操作者管理).
 
-import { request } from 'node:https';
 import { expect, it } from 'vitest';
 import { describeEachEngine } from '../../../../test/support/engines.js';
-import { createTestPki } from '../../../crypto/testing/test-pki.js';
 import type { NodeId } from '../../../domain/node-id.js';
 import { createFixedClock } from '../../../shared/clock.js';
 import type { Store } from '../../../store/index.js';
-import {
-  SETUP_TERMINAL,
-  createOperatorService,
-  resolveOperatorSettings,
-  type OperatorService,
-} from '../operators/index.js';
 import { createSoftAuthenticator, type SoftAuthenticator } from '../operators/testing/soft-authenticator.js';
-import { createTerminalServer, type NodeStatus } from '../terminal-server.js';
-import { SESSION_COOKIE, TERMINAL_COOKIE, type TerminalOperators } from './index.js';
+import { SESSION_COOKIE, TERMINAL_COOKIE } from './index.js';
+import {
+  ADMIN_PASSWORD,
+  errorCodeOf as errorCode,
+  logIn as login,
+  setUpFirstAdministrator,
+  startTestTerminal,
+  type TestBrowser,
+  type TestTerminal,
+} from './testing/terminal-client.js';
 
-const STATUS: NodeStatus = {
-  nodeId: 'muni-131059' as NodeId,
-  role: 'municipality',
-  name: '東京都文京区',
-  ready: true,
-  queue: {},
-  directoryIssuedAt: '',
-};
-const ADMIN_PASSWORD = 'sakura no hana ga saku';
 const CLERK_PASSWORD = 'tsukimi dango 2024';
 
-interface Answer {
-  readonly status: number;
-  readonly setCookies: readonly string[];
-  readonly body: Record<string, unknown>;
-}
-
-/** One browser: its own cookie jar, talking to the terminal over TLS. */
-interface Browser {
-  call(
-    method: 'GET' | 'POST',
-    path: string,
-    body?: unknown,
-    headers?: Record<string, string>,
-  ): Promise<Answer>;
-  readonly cookies: Map<string, string>;
-}
-
-interface Terminal {
-  readonly origin: string;
-  readonly service: OperatorService;
-  readonly clock: ReturnType<typeof createFixedClock>;
-  browser(): Browser;
-}
-
-async function startTerminal(store: Store, cleanups: (() => Promise<unknown>)[]): Promise<Terminal> {
-  const pki = await createTestPki();
-  const node = await pki.issue(STATUS.nodeId);
+async function startTerminal(
+  store: Store,
+  cleanups: (() => Promise<unknown>)[],
+): Promise<TestTerminal & { clock: ReturnType<typeof createFixedClock> }> {
   const clock = createFixedClock(new Date('2026-04-01T00:00:00.000Z'));
-  const operators: { current?: TerminalOperators } = {};
-  const server = createTerminalServer({
-    certificatePem: node.certificatePem,
-    privateKey: node.privateKeyPem,
-    status: () => STATUS,
-    clientDirectory: '/nonexistent',
-    operators: () => operators.current!,
-  });
-  const { port } = await server.listen(0, '127.0.0.1');
-  cleanups.push(() => server.close());
-  const origin = `https://localhost:${port}`;
-  const settings = resolveOperatorSettings({
-    rpId: 'localhost',
-    origins: [origin],
-    passwordHashing: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
-  });
-  const service = createOperatorService(store, { settings, clock });
-  operators.current = { service, settings };
-  return {
-    origin,
-    service,
-    clock,
-    browser() {
-      const cookies = new Map<string, string>();
-      return {
-        cookies,
-        call: (method, path, body, headers = {}) =>
-          send({ port, caPem: pki.ca.certificatePem, cookies }, { method, path, body, headers }),
-      };
-    },
-  };
+  const terminal = await startTestTerminal(store, { nodeId: 'muni-131059' as NodeId, clock, cleanups });
+  return Object.assign(terminal, { clock });
 }
 
-function send(
-  target: { port: number; caPem: string; cookies: Map<string, string> },
-  call: { method: string; path: string; body: unknown; headers: Record<string, string> },
-): Promise<Answer> {
-  const payload = call.body === undefined ? undefined : JSON.stringify(call.body);
-  const cookie = [...target.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: target.port,
-        path: call.path,
-        method: call.method,
-        ca: target.caPem,
-        checkServerIdentity: () => undefined,
-        headers: {
-          ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(call.method === 'POST' ? { 'x-jukinet-terminal': '1' } : {}),
-          ...(cookie === '' ? {} : { cookie }),
-          ...call.headers,
-        },
-      },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => {
-          const setCookies = response.headers['set-cookie'] ?? [];
-          for (const line of setCookies) {
-            const [pair] = line.split(';');
-            const at = pair!.indexOf('=');
-            const value = pair!.slice(at + 1);
-            if (/Max-Age=0/.test(line)) target.cookies.delete(pair!.slice(0, at));
-            else target.cookies.set(pair!.slice(0, at), value);
-          }
-          resolve({
-            status: response.statusCode ?? 0,
-            setCookies,
-            body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
-          });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-function errorCode(answer: Answer): unknown {
-  return (answer.body['error'] as { code?: string } | undefined)?.code;
-}
-
-/** Password then key, as the login screen does; gives the key step's answer. */
-async function login(
-  browser: Browser,
-  origin: string,
-  input: { loginName: string; password: string; key: SoftAuthenticator },
-): Promise<Answer> {
-  const first = await browser.call('POST', '/api/login/password', {
-    loginName: input.loginName,
-    password: input.password,
-  });
-  expect(first.status).toBe(200);
-  const { loginId, options } = first.body as { loginId: string; options: never };
-  return browser.call('POST', '/api/login/key', {
-    loginId,
-    response: input.key.authenticate(options, origin),
-  });
-}
-
-/** The first administrator made as the CLI makes them, with their key registered through 初期設定. */
-async function setUpAdministrator(terminal: Terminal): Promise<{ browser: Browser; key: SoftAuthenticator }> {
-  const { enrolment } = await terminal.service.enrolFirstAdministrator({
-    loginName: 'kanri',
-    displayName: '管理 花子',
-    password: ADMIN_PASSWORD,
-    terminal: SETUP_TERMINAL,
-  });
-  const browser = terminal.browser();
-  const key = createSoftAuthenticator();
-  const begun = await browser.call('POST', '/api/setup/begin', { code: enrolment.enrolmentId });
-  expect(begun.status).toBe(200);
-  const { enrolmentId, options } = begun.body as { enrolmentId: string; options: never };
-  const completed = await browser.call('POST', '/api/setup/complete', {
-    enrolmentId,
-    response: key.register(options, terminal.origin),
-  });
-  expect(completed.status).toBe(200);
-  // The code is spent once the key is registered.
-  const again = await browser.call('POST', '/api/setup/begin', { code: enrolment.enrolmentId });
+/** The first administrator with their key registered through 初期設定; the set-up code is spent afterwards. */
+async function setUpAdministrator(
+  terminal: TestTerminal,
+): Promise<{ browser: TestBrowser; key: SoftAuthenticator }> {
+  const { browser, key, setupCode } = await setUpFirstAdministrator(terminal);
+  const again = await browser.call('POST', '/api/setup/begin', { code: setupCode });
   expect([again.status, errorCode(again)]).toEqual([400, 'JUKI_ERR_CHALLENGE_INVALID']);
   return { browser, key };
 }

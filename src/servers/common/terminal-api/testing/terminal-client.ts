@@ -34,7 +34,13 @@ export interface TestAnswer {
 
 /** One browser: its own cookie jar, talking to the terminal over TLS. */
 export interface TestBrowser {
-  call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<TestAnswer>;
+  /** `headers` are added to (or replace) the browser's own: the terminal header on a POST, the cookies. */
+  call(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    headers?: Readonly<Record<string, string>>,
+  ): Promise<TestAnswer>;
   readonly cookies: Map<string, string>;
 }
 
@@ -110,7 +116,8 @@ export function connectTestTerminal(options: {
       const cookies = new Map<string, string>();
       return {
         cookies,
-        call: (method, path, body) => send({ port, caPem: options.caPem, cookies }, { method, path, body }),
+        call: (method, path, body, headers = {}) =>
+          send({ port, caPem: options.caPem, cookies }, { method, path, body, headers }),
       };
     },
   };
@@ -118,7 +125,7 @@ export function connectTestTerminal(options: {
 
 function send(
   target: { port: number; caPem: string; cookies: Map<string, string> },
-  call: { method: string; path: string; body: unknown },
+  call: { method: string; path: string; body: unknown; headers: Readonly<Record<string, string>> },
 ): Promise<TestAnswer> {
   const payload = call.body === undefined ? undefined : JSON.stringify(call.body);
   const cookie = [...target.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
@@ -135,6 +142,7 @@ function send(
           ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
           ...(call.method === 'POST' ? { 'x-jukinet-terminal': '1' } : {}),
           ...(cookie === '' ? {} : { cookie }),
+          ...call.headers,
         },
       },
       (response) => {
@@ -173,12 +181,12 @@ export function errorCodeOf(answer: TestAnswer): unknown {
   return (answer.body['error'] as { code?: string } | undefined)?.code;
 }
 
-/** Password then key, as the login screen does; expects both to succeed. */
+/** Password then key, as the login screen does; expects both to succeed and answers the key step's answer. */
 export async function logIn(
   browser: TestBrowser,
   origin: string,
   input: { loginName: string; password: string; key: SoftAuthenticator },
-): Promise<void> {
+): Promise<TestAnswer> {
   const first = await browser.call('POST', '/api/login/password', {
     loginName: input.loginName,
     password: input.password,
@@ -190,9 +198,37 @@ export async function logIn(
     response: input.key.authenticate(options, origin),
   });
   expect(second.status).toBe(200);
+  return second;
 }
 
-const ADMIN_PASSWORD = 'sakura no hana ga saku';
+/** The first administrator's password in tests. */
+export const ADMIN_PASSWORD = 'sakura no hana ga saku';
+
+/**
+ * The first administrator (`kanri`) made as `jukinet operator init` makes them, with a key registered through
+ * 初期設定 in a new browser, not yet logged in. Answers the browser, the key and the spent set-up code.
+ */
+export async function setUpFirstAdministrator(
+  terminal: TestTerminal,
+): Promise<{ browser: TestBrowser; key: SoftAuthenticator; setupCode: string }> {
+  const { enrolment } = await terminal.service.enrolFirstAdministrator({
+    loginName: 'kanri',
+    displayName: '管理 花子',
+    password: ADMIN_PASSWORD,
+    terminal: SETUP_TERMINAL,
+  });
+  const browser = terminal.browser();
+  const key = createSoftAuthenticator();
+  const begun = await browser.call('POST', '/api/setup/begin', { code: enrolment.enrolmentId });
+  expect(begun.status).toBe(200);
+  const { enrolmentId, options } = begun.body as { enrolmentId: string; options: never };
+  const completed = await browser.call('POST', '/api/setup/complete', {
+    enrolmentId,
+    response: key.register(options, terminal.origin),
+  });
+  expect(completed.status).toBe(200);
+  return { browser, key, setupCode: enrolment.enrolmentId };
+}
 
 /**
  * Makes the first administrator (as the CLI and 初期設定 do), has them enrol one operator per entry of `operators`
@@ -202,20 +238,7 @@ export async function logInOperators(
   terminal: TestTerminal,
   operators: readonly { loginName: string; displayName: string; role: OperatorRole }[],
 ): Promise<Map<string, TestBrowser>> {
-  const { enrolment } = await terminal.service.enrolFirstAdministrator({
-    loginName: 'kanri',
-    displayName: '管理 花子',
-    password: ADMIN_PASSWORD,
-    terminal: SETUP_TERMINAL,
-  });
-  const admin = terminal.browser();
-  const adminKey = createSoftAuthenticator();
-  const begun = await admin.call('POST', '/api/setup/begin', { code: enrolment.enrolmentId });
-  const setup = begun.body as { enrolmentId: string; options: never };
-  await admin.call('POST', '/api/setup/complete', {
-    enrolmentId: setup.enrolmentId,
-    response: adminKey.register(setup.options, terminal.origin),
-  });
+  const { browser: admin, key: adminKey } = await setUpFirstAdministrator(terminal);
   await logIn(admin, terminal.origin, { loginName: 'kanri', password: ADMIN_PASSWORD, key: adminKey });
   const browsers = new Map<string, TestBrowser>([['kanri', admin]]);
   for (const [index, operator] of operators.entries()) {
