@@ -14,6 +14,7 @@ import { enqueueMessage } from './outbox.js';
 import { createAppliedLog, readAppliedLog, recordingApply } from './testing/delivery-log.js';
 import { signEnvelope } from './envelope-signing.js';
 import { tlsMaterialOf } from './testing/tls-material.js';
+import { waitUntil } from '../../test/support/wait.js';
 
 const MUNICIPALITY = 'muni-131059' as NodeId;
 const PREFECTURE = 'pref-13' as NodeId;
@@ -35,18 +36,6 @@ beforeAll(async () => {
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function waitUntil(
-  what: string,
-  condition: () => Promise<boolean> | boolean,
-  limitMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
-    await sleep(10);
-  }
-}
 
 async function startReceiver(store: Store, apply: ApplyMessage = recordingApply()): Promise<NetworkServer> {
   await createAppliedLog(store);

@@ -16,6 +16,7 @@ import { tlsMaterialOf } from '../../src/net/testing/tls-material.js';
 import { createMessageRegistry, identityChanged, nodePing } from '../../src/protocol/index.js';
 import type { Store } from '../../src/store/index.js';
 import { describeEachEngine } from '../support/engines.js';
+import { waitUntil } from '../support/wait.js';
 
 const SENDER = 'muni-131059' as NodeId;
 const RECEIVER = 'pref-13' as NodeId;
@@ -42,18 +43,6 @@ function identityChange(index: number): { change: Record<string, unknown> } {
 }
 
 /** Polls `condition` every 20 ms until it holds; fails after `limitMs` so the test always stops by itself. */
-async function waitUntil(
-  what: string,
-  condition: () => Promise<boolean> | boolean,
-  limitMs: number,
-): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
-    await sleep(20);
-  }
-}
-
 async function withLimit<T>(what: string, promise: Promise<T>, limitMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_, reject) => {

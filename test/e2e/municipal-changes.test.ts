@@ -2,47 +2,25 @@
 // started by the runtime with its own database, keys and mTLS port. A birth at 文京区 reaches the prefecture's inbox
 // and history and the national server; a move to 松原市 keeps the code and reaches both prefectures.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { pino } from 'pino';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { NodeId } from '../../src/domain/node-id.js';
 import { identityHistory } from '../../src/servers/common/identity-history.js';
-import { prepareNetwork } from '../../src/servers/common/network-layout.js';
-import type { NodeContext, NodeModule } from '../../src/servers/common/node-module.js';
-import { startNode, type RunningNode } from '../../src/servers/common/runtime.js';
-import { freePortRange } from '../../src/servers/common/testing/free-ports.js';
 import { municipalityModule, type MunicipalityModule } from '../../src/servers/municipality/index.js';
 import { nationalModule } from '../../src/servers/national/index.js';
 import { prefectureModule } from '../../src/servers/prefecture/index.js';
 import type { Store } from '../../src/store/index.js';
 import { describeEachEngine } from '../support/engines.js';
+import { testNetworks } from '../support/network.js';
+import { waitUntil } from '../support/wait.js';
 
 const NATIONAL = 'national' as NodeId;
 const TOKYO = 'pref-13' as NodeId;
 const OSAKA = 'pref-27' as NodeId;
 const BUNKYO = 'muni-131059' as NodeId;
 const MATSUBARA = 'muni-272175' as NodeId;
-const silent = pino({ enabled: false });
-
-const running: RunningNode<NodeModule>[] = [];
-const directories: string[] = [];
-afterEach(async () => {
-  for (const node of running.splice(0).reverse()) await node.stop();
-  await Promise.all(directories.splice(0).map((path) => rm(path, { recursive: true, force: true })));
-});
+const network = testNetworks();
 
 /** Polls until `condition` holds, failing after `limitMs` so the test always ends by itself. */
-async function waitUntil(what: string, condition: () => Promise<boolean>, limitMs = 20_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
-    await sleep(25);
-  }
-}
-
 async function inboxTypes(store: Store, from: NodeId): Promise<string[]> {
   const rows = await store.db
     .selectFrom('inbox')
@@ -55,26 +33,9 @@ async function inboxTypes(store: Store, from: NodeId): Promise<string[]> {
 
 describeEachEngine('municipal changes over the network', ({ createLocation }) => {
   it('a birth reaches the prefecture and the national server; a move keeps the code across prefectures', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'jukinet-municipal-'));
-    directories.push(root);
-    const ids = [NATIONAL, TOKYO, OSAKA, BUNKYO, MATSUBARA];
-    const layout = await prepareNetwork(root, {
-      nodeIds: ids,
-      basePort: await freePortRange(ids.length * 2),
+    const { start } = await network([NATIONAL, TOKYO, OSAKA, BUNKYO, MATSUBARA], {
+      database: createLocation,
     });
-    async function start<M extends NodeModule>(
-      id: NodeId,
-      factory: (context: NodeContext) => M,
-    ): Promise<RunningNode<M>> {
-      const config = { ...(await layout.configOf(id)), database: await createLocation() };
-      const node = await startNode(config, factory, {
-        logger: silent,
-        upstreamTimeoutMs: 20_000,
-        dispatcher: { backoff: { initialMs: 20, maxMs: 500 }, pollIntervalMs: 200 },
-      });
-      running.push(node);
-      return node;
-    }
     const national = await start(NATIONAL, nationalModule);
     const tokyo = await start(TOKYO, (context) => prefectureModule(context, { lowWater: 10, blockSize: 50 }));
     const osaka = await start(OSAKA, (context) => prefectureModule(context, { lowWater: 10, blockSize: 50 }));

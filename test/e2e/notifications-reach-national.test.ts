@@ -3,95 +3,35 @@
 // examiner confirms it (another examiner confirms the 職権 acts), over the terminal's HTTPS API; each reaches the
 // national server as an identity change with its 異動事由. A 世帯 change sends nothing.
 
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { pino } from 'pino';
-import { afterEach, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { expect, it } from 'vitest';
 import { generateResidentCode, type ResidentCode } from '../../src/domain/index.js';
 import type { NodeId } from '../../src/domain/node-id.js';
 import { identityHistory } from '../../src/servers/common/identity-history.js';
-import { prepareNetwork } from '../../src/servers/common/network-layout.js';
-import type { NodeContext, NodeModule } from '../../src/servers/common/node-module.js';
 import { createOperatorService } from '../../src/servers/common/operators/index.js';
 import { operatorSettingsFor } from '../../src/servers/common/index.js';
-import { startNode, type RunningNode } from '../../src/servers/common/runtime.js';
 import {
   connectTestTerminal,
   logInOperators,
-  type TestBrowser,
 } from '../../src/servers/common/terminal-api/testing/terminal-client.js';
-import { freePortRange } from '../../src/servers/common/testing/free-ports.js';
-import {
-  municipalityModule,
-  type MunicipalityModule,
-  type NotificationView,
-} from '../../src/servers/municipality/index.js';
+import { municipalityModule, type MunicipalityModule } from '../../src/servers/municipality/index.js';
 import { nationalModule } from '../../src/servers/national/index.js';
 import { prefectureModule } from '../../src/servers/prefecture/index.js';
 import { describeEachEngine } from '../support/engines.js';
+import { testNetworks } from '../support/network.js';
+import { waitUntil } from '../support/wait.js';
+import { enterAndConfirm } from '../../src/servers/municipality/testing/notifications.js';
 
 const NATIONAL = 'national' as NodeId;
 const TOKYO = 'pref-13' as NodeId;
 const BUNKYO = 'muni-131059' as NodeId;
 const ADDRESS = '東京都文京区本郷二丁目2番2号';
-const silent = pino({ enabled: false });
-
-const running: RunningNode<NodeModule>[] = [];
-const directories: string[] = [];
-afterEach(async () => {
-  for (const node of running.splice(0).reverse()) await node.stop();
-  await Promise.all(directories.splice(0).map((path) => rm(path, { recursive: true, force: true })));
-});
+const network = testNetworks();
 
 /** Polls until `condition` holds, failing after `limitMs` so the test always ends by itself. */
-async function waitUntil(what: string, condition: () => Promise<boolean>, limitMs = 30_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
-    await sleep(25);
-  }
-}
-
-/** Enters a 届出 at `enterer` and confirms it at `confirmer`; answers the applied notification. */
-async function enterAndConfirm(
-  enterer: TestBrowser,
-  confirmer: TestBrowser,
-  input: Record<string, unknown>,
-): Promise<NotificationView> {
-  const entered = await enterer.call('POST', '/api/notifications', input);
-  expect(entered.status, JSON.stringify(entered.body)).toBe(201);
-  const { id } = entered.body['notification'] as NotificationView;
-  const confirmed = await confirmer.call('POST', `/api/notifications/${id}/confirm`);
-  expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
-  const notification = confirmed.body['notification'] as NotificationView;
-  expect(notification.status).toBe('applied');
-  return notification;
-}
-
 describeEachEngine('届出 over the network', ({ createLocation }) => {
   it('every identity-changing 届出 confirmed at the terminal reaches the national server with its 異動事由', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'jukinet-notifications-'));
-    directories.push(root);
-    const ids = [NATIONAL, TOKYO, BUNKYO];
-    const layout = await prepareNetwork(root, {
-      nodeIds: ids,
-      basePort: await freePortRange(ids.length * 2),
-    });
-    async function start<M extends NodeModule>(
-      id: NodeId,
-      factory: (context: NodeContext) => M,
-    ): Promise<RunningNode<M>> {
-      const config = { ...(await layout.configOf(id)), database: await createLocation() };
-      const node = await startNode(config, factory, {
-        logger: silent,
-        upstreamTimeoutMs: 20_000,
-        dispatcher: { backoff: { initialMs: 20, maxMs: 500 }, pollIntervalMs: 200 },
-      });
-      running.push(node);
-      return node;
-    }
+    const { layout, start } = await network([NATIONAL, TOKYO, BUNKYO], { database: createLocation });
     const national = await start(NATIONAL, nationalModule);
     await start(TOKYO, (context) => prefectureModule(context, { lowWater: 10, blockSize: 50 }));
     const bunkyo = await start<MunicipalityModule>(BUNKYO, (context) =>

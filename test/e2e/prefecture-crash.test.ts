@@ -28,6 +28,7 @@ import {
 import { isJukinetError } from '../../src/shared/errors.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { spawnServe, stopChild, type ServeChild } from './serve-child.js';
+import { waitUntil } from '../support/wait.js';
 
 const NATIONAL = 'national' as NodeId;
 const PREFECTURE = 'pref-13' as NodeId;
@@ -47,14 +48,6 @@ const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function waitUntil(what: string, condition: () => Promise<boolean>, limitMs: number): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
-    await sleep(50);
-  }
-}
 
 async function nationalCount(db: Store['db']): Promise<number> {
   const row = await db

@@ -4,7 +4,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import { moduleFactoryOf } from '../../src/cli/node-modules.js';
@@ -19,6 +18,7 @@ import {
 import { freePortRange } from '../../src/servers/common/testing/free-ports.js';
 import { municipalityModule } from '../../src/servers/municipality/index.js';
 import { spawnServe, stopChild, type ServeChild } from './serve-child.js';
+import { waitUntil } from '../support/wait.js';
 
 const NATIONAL = 'national' as NodeId;
 const PREFECTURE = 'pref-13' as NodeId;
@@ -29,14 +29,6 @@ const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function waitUntil(what: string, condition: () => Promise<boolean>, limitMs: number): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
-    await sleep(50);
-  }
-}
 
 it('a prefecture run by `jukinet serve` in its own process relays a birth from the municipality to the national server', async () => {
   const root = await mkdtemp(join(tmpdir(), 'jukinet-serve-'));

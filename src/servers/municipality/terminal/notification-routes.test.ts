@@ -14,12 +14,12 @@ import {
   logInOperators,
   startTestTerminal,
   type TestAnswer,
-  type TestBrowser,
 } from '../../common/terminal-api/testing/terminal-client.js';
 import { exportLinkageMessages } from '../linkage-export.js';
 import type { ResidentRecord } from '../register/index.js';
 import { createTestMunicipality } from '../testing/test-municipality.js';
 import type { NotificationView } from './notification-store.js';
+import { enterAndConfirm } from '../testing/notifications.js';
 
 const ADDRESS = '東京都文京区本郷二丁目2番2号';
 
@@ -114,23 +114,6 @@ describeEachEngine('municipal 届出 routes', ({ openFresh }) => {
         for (const cleanup of cleanups.reverse()) await cleanup();
       },
     };
-  }
-
-  /** Enters a 届出 at `enterer` and confirms it at `confirmer`; answers the applied notification. */
-  async function enterAndConfirm(
-    enterer: TestBrowser,
-    confirmer: TestBrowser,
-    input: Record<string, unknown>,
-  ): Promise<NotificationView> {
-    const entered = await enterer.call('POST', '/api/notifications', input);
-    expect(entered.status, JSON.stringify(entered.body)).toBe(201);
-    const pending = notificationOf(entered);
-    expect(pending).toMatchObject({ kind: input['kind'], status: 'pending', results: [], decidedBy: null });
-    const confirmed = await confirmer.call('POST', `/api/notifications/${pending.id}/confirm`);
-    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
-    const applied = notificationOf(confirmed);
-    expect(applied.status).toBe('applied');
-    return applied;
   }
 
   it('enters and confirms every kind; the identity changes are queued for the prefecture', async () => {
