@@ -438,6 +438,10 @@ describeEachEngine('register', ({ openFresh }) => {
       register.recordHouseholdMerge('h-jiro', { into: 'h-hakusan' }),
       'JUKI_ERR_HOUSEHOLD_ADDRESS_MISMATCH',
     );
+    await expectRefusal(
+      register.recordHouseholdMerge('h-jiro', { into: 'h-hongo', date: '2024-03-30' }),
+      'JUKI_ERR_REGISTER_REQUEST_INVALID',
+    );
     const joined = await register.recordHouseholdMerge('h-jiro', {
       into: 'h-hongo',
       relationships: { [child.id]: '子' },

@@ -1029,6 +1029,14 @@ export function createRegister(options: RegisterOptions): Register {
         const into = await readHouseholdState(trx, request.into);
         checkMerge(from, into);
         checkRelationships(request.relationships, from, from.memberIds);
+        // Each member joining is related to the new head anew: the former head included, who stops being 世帯主.
+        const unrelated = from.memberIds.filter((id) => request.relationships?.[id] === undefined);
+        if (unrelated.length > 0) {
+          throw new JukinetError(
+            'JUKI_ERR_REGISTER_REQUEST_INVALID',
+            `relationships: each member joining ${quote(into.id)} needs a 続柄; none for ${unrelated.map((id) => quote(id)).join(', ')}`,
+          );
+        }
         const first = await readOpenRecord(trx, from.memberIds[0] ?? '');
         const filing = filingOf('household-merge', first, request);
         const late = lateFilingOf('household-merge', filing);

@@ -169,6 +169,7 @@ export interface HouseholdSplitRequest extends FilingOptions, Succession {
 /** 世帯合併: every member of a household joins another at the same address, whose head heads them all. */
 export interface HouseholdMergeRequest extends FilingOptions {
   readonly into: string;
+  /** The 続柄 to the new head of every member who joins (the former head too); one missing is refused. */
   readonly relationships?: Relationships;
   readonly date?: string;
 }
