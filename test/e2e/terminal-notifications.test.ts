@@ -1,38 +1,32 @@
 // 届出, 審査 and 証明書交付 on a running municipal server's terminal, in headless Chromium with a CDP virtual
 // authenticator as the security keys: the administrator enrols a 窓口担当 and a 審査担当; the clerk enters a birth by
 // keyboard (a future date is refused as they type), the examiner confirms it and the new record reaches the national
-// server; a one-person household moves (転居); a copy of the household's 住民票 is previewed, issued and read back
+// server; a household of two moves as a whole (転居, 世帯全員で); a copy of the household's 住民票 is previewed, issued and read back
 // from the PDF with pdftotext. Screenshots and the PDF go to test-artifacts/.
 
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { pino } from 'pino';
-import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { moduleFactoryOf } from '../../src/cli/node-modules.js';
-import { initFirstAdministrator } from '../../src/cli/operator.js';
 import { addDays, japanDateOf, type ResidentCode } from '../../src/domain/index.js';
-import type { NodeId } from '../../src/domain/node-id.js';
-import {
-  prepareNetwork,
-  startNode,
-  type NodeConfig,
-  type NodeModule,
-  type RunningNode,
-} from '../../src/servers/common/index.js';
 import { currentIdentity } from '../../src/servers/common/identity-history.js';
-import { freePortRange } from '../../src/servers/common/testing/free-ports.js';
-import type { MunicipalityModule } from '../../src/servers/municipality/index.js';
-import { artifactFilePath, artifactPath, launchBrowser } from '../support/browser.js';
+import { artifactFilePath } from '../support/browser.js';
+import {
+  confirmPending,
+  heading,
+  logIn,
+  logOut,
+  messageOf,
+  NATIONAL,
+  openRecord,
+  openTerminalPage,
+  PREFECTURE,
+  screenshot,
+  setUpOperators,
+  startTerminalNetwork,
+  type TerminalNetwork,
+} from '../support/terminal.js';
 
 const run = promisify(execFile);
-const NATIONAL = 'national' as NodeId;
-const PREFECTURE = 'pref-13' as NodeId;
-const IDS = [NATIONAL, PREFECTURE, 'muni-131059'] as NodeId[];
-const ADMIN_PASSWORD = 'sakura no hana ga saku';
 const CLERK_PASSWORD = 'tsukimi dango 2024';
 const EXAMINER_PASSWORD = 'momiji gari 2024 aki';
 const HONGO_ADDRESS = '東京都文京区本郷二丁目2番2号';
@@ -40,98 +34,18 @@ const DOMICILE = { place: '北海道札幌市中央区北一条西二丁目1番�
 const HAKUSAN_ADDRESS = '東京都文京区白山一丁目1番1号';
 const HAKUSAN_NEW_ADDRESS = '東京都文京区千石三丁目3番3号';
 
-const running: RunningNode<NodeModule>[] = [];
-let root: string;
-let browser: Browser;
-let municipalityConfig: NodeConfig;
+let network: TerminalNetwork;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'jukinet-notifications-'));
-  const layout = await prepareNetwork(root, { nodeIds: IDS, basePort: await freePortRange(6) });
-  for (const id of IDS) {
-    const config = await layout.configOf(id);
-    running.push(await startNode(config, moduleFactoryOf(config.role), { logger: pino({ enabled: false }) }));
-  }
-  municipalityConfig = await layout.configOf('muni-131059' as NodeId);
-  const certificatePem = await readFile(municipalityConfig.pki.certificate, 'utf8');
-  browser = await launchBrowser({ trustedCertificates: [certificatePem] });
+  network = await startTerminalNetwork('notifications');
 });
 
 afterAll(async () => {
-  await browser?.close();
-  for (const node of running.splice(0).reverse()) await node.stop();
-  await rm(root, { recursive: true, force: true });
+  await network?.stop();
 });
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.evaluate('document.fonts.ready.then(() => true)');
-  await page.screenshot({ path: await artifactPath(name), fullPage: true });
-}
-
-async function heading(page: Page): Promise<string | null> {
-  return page.getByRole('heading', { level: 1 }).textContent();
-}
-
-async function logIn(page: Page, loginName: string, password: string): Promise<void> {
-  await page.getByLabel('ログイン名').fill(loginName);
-  await page.getByLabel('パスワード').fill(password);
-  await page.getByLabel('パスワード').press('Enter');
-  await expect.poll(() => heading(page)).toBe('ホーム');
-}
-
-async function logOut(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'ログアウト' }).click();
-  await expect.poll(() => heading(page)).toBe('ログイン');
-}
-
-/** Enrols an operator and their key at 操作者管理, as the administrator. */
-async function enrol(page: Page, operator: { login: string; name: string; role: string; password: string }) {
-  await page.getByLabel('ログイン名').fill(operator.login);
-  await page.getByLabel('氏名（表示名）').fill(operator.name);
-  await page.getByLabel('役割').selectOption({ label: operator.role });
-  await page.getByLabel('初期パスワード').fill(operator.password);
-  await page.getByLabel('初期パスワード').press('Enter');
-  await expect
-    .poll(() => page.getByRole('status').textContent())
-    .toBe(`${operator.name}（${operator.login}）を登録しました。続けてセキュリティキーを登録してください`);
-  await page.getByRole('button', { name: `${operator.name} のセキュリティキー登録` }).click();
-  await expect
-    .poll(() => page.getByRole('status').textContent())
-    .toBe(`${operator.name} のセキュリティキーを登録しました`);
-}
-
-/** 住民検索 by name, then 住民票照会 of the one found. */
-async function openRecord(page: Page, name: string): Promise<void> {
-  await page.getByRole('navigation').getByRole('link', { name: '住民検索' }).click();
-  await expect.poll(() => heading(page)).toBe('住民検索');
-  await page.getByLabel('氏名').fill(name.split(' ')[0]!);
-  await page.getByLabel('氏名').press('Enter');
-  await page.getByRole('button', { name, exact: true }).click();
-  await expect.poll(() => page.getByTestId('resident-record').textContent()).toContain(name);
-}
-
-/** 審査: opens the pending notification labelled `label` and confirms it. */
-async function confirmPending(page: Page, label: string): Promise<void> {
-  await page.getByRole('navigation').getByRole('link', { name: '審査' }).click();
-  await expect.poll(() => heading(page)).toBe('審査');
-  await page.getByTestId('notification-list').getByRole('button', { name: label }).click();
-  await expect.poll(() => page.getByRole('heading', { level: 2 }).textContent()).toBe(`${label}の審査`);
-  await page.getByRole('button', { name: '決裁', exact: true }).click();
-  await expect.poll(() => page.getByTestId('notification-status').textContent()).toMatch(/^決裁済み/);
-}
-
-/** The text of the element that shows the field's message, by the input's accessible description. */
-async function messageOf(field: Locator): Promise<string> {
-  const ids = (await field.getAttribute('aria-describedby')) ?? '';
-  const id = ids.split(' ').find((part) => part.endsWith('-error'));
-  if (id === undefined) return '';
-  return (await field.page().locator(`[id="${id}"]`).textContent()) ?? '';
-}
-
 it('enters a birth and a move, has them confirmed, and issues a copy of the household', async () => {
-  const municipality = running.at(-1)! as RunningNode<MunicipalityModule>;
-  const national = running[0]!;
-  const prefecture = running[1]!;
+  const { municipality, national, prefecture } = network;
   const register = municipality.module.register;
   const [father] = await register.recordOfficialEntries([
     {
@@ -149,45 +63,30 @@ it('enters a birth and a move, has them confirmed, and issues a copy of the hous
       birthDate: '1990-07-07',
       sex: 'male',
       address: HAKUSAN_ADDRESS,
+      household: { create: 'h-hakusan' },
+      date: '2024-04-01',
+    },
+    {
+      name: '白山 桃子',
+      nameKana: 'ハクサン モモコ',
+      birthDate: '1991-03-03',
+      sex: 'female',
+      address: HAKUSAN_ADDRESS,
+      household: { join: 'h-hakusan' },
+      relationship: '妻',
       date: '2024-04-01',
     },
   ]);
   const today = japanDateOf(new Date());
   const birthDate = addDays(today, -3);
 
-  const created = await initFirstAdministrator(municipalityConfig, {
-    loginName: 'kanri',
-    displayName: '管理 花子',
-    password: ADMIN_PASSWORD,
-    store: municipality.context.store,
-  });
-  const context = await browser.newContext({ locale: 'ja-JP', acceptDownloads: true });
-  const page = await context.newPage();
-  const failures: string[] = [];
-  page.on('pageerror', (error) => failures.push(error.message));
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'usb',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-    },
-  });
+  const { context, page, failures } = await openTerminalPage(network.browser);
 
   // The administrator sets up their key and enrols a 窓口担当 and a 審査担当 with theirs.
-  await page.goto(created.setupUrl);
-  await expect.poll(() => heading(page)).toBe('初期設定');
-  await page.getByRole('button', { name: 'セキュリティキーを登録' }).click();
-  await page.getByRole('button', { name: 'ログイン画面へ' }).click();
-  await logIn(page, 'kanri', ADMIN_PASSWORD);
-  await page.getByRole('link', { name: '操作者管理' }).click();
-  await expect.poll(() => heading(page)).toBe('操作者管理');
-  await enrol(page, { login: 'madoguchi', name: '窓口 太郎', role: '窓口担当', password: CLERK_PASSWORD });
-  await enrol(page, { login: 'shinsa', name: '審査 次郎', role: '審査担当', password: EXAMINER_PASSWORD });
-  await logOut(page);
+  await setUpOperators(network, page, [
+    { login: 'madoguchi', name: '窓口 太郎', role: '窓口担当', password: CLERK_PASSWORD },
+    { login: 'shinsa', name: '審査 次郎', role: '審査担当', password: EXAMINER_PASSWORD },
+  ]);
 
   // The clerk: 届出 lists every kind; the birth starts from the father's record, into his household.
   await logIn(page, 'madoguchi', CLERK_PASSWORD);
@@ -250,8 +149,9 @@ it('enters a birth and a move, has them confirmed, and issues a copy of the hous
   expect(await page.getByTestId('notification-details').textContent()).toContain('本郷 さくら');
   await screenshot(page, 'terminal-notifications-04-birth-entered');
 
-  // The same clerk enters the 転居 of 白山 次郎, who lives alone: the household moves with him. It is filed 20 days
-  // after the move, past the 14-day period: the register's check warns (期間経過) and it is accepted, flagged.
+  // The same clerk enters the 転居 of 白山 次郎, who heads a household of two: 「世帯全員で転居する」 is checked, so his
+  // wife moves with him and no household, 続柄 or new head is asked. It is filed 20 days after the move, past the
+  // 14-day period: the register's check warns (期間経過) and it is accepted, flagged.
   await page.getByRole('button', { name: '住民票照会に戻る' }).click();
   await openRecord(page, '白山 次郎');
   const hakusanHousehold = await page.getByTestId('household-id').textContent();
@@ -259,7 +159,17 @@ it('enters a birth and a move, has them confirmed, and issues a copy of the hous
   const moveForm = page.getByRole('form', { name: '転居届' });
   await moveForm.getByLabel('異動日').fill(addDays(today, -20));
   await moveForm.getByLabel('新しい住所').fill(HAKUSAN_NEW_ADDRESS);
-  expect(await moveForm.getByLabel('世帯ごと転居する（単身世帯）').isChecked()).toBe(true);
+  const withHousehold = moveForm.getByLabel('世帯全員で転居する');
+  expect(await withHousehold.isChecked()).toBe(true);
+  expect(await moveForm.getByTestId('moving-members').textContent()).toContain('白山 次郎、白山 桃子');
+  expect(await moveForm.getByRole('group', { name: '世帯', exact: true }).count()).toBe(0);
+  expect(await moveForm.getByLabel('残る世帯の新しい世帯主').count()).toBe(0);
+  // Unchecked, he alone would move: the household choice and his wife as the remaining head come back.
+  await withHousehold.uncheck();
+  expect(await moveForm.getByLabel('新しい世帯を設ける（世帯主）').isChecked()).toBe(true);
+  expect(await moveForm.getByLabel('残る世帯の新しい世帯主').textContent()).toContain('白山 桃子');
+  await withHousehold.check();
+  await screenshot(page, 'terminal-notifications-05a-move-household-form');
   await expect
     .poll(() => moveForm.getByTestId('check-result').textContent())
     .toContain('期間経過: 届出期間（14日）を過ぎています');
@@ -296,7 +206,17 @@ it('enters a birth and a move, has them confirmed, and issues a copy of the hous
   await expect.poll(() => page.getByTestId('resident-record').textContent()).toContain(HAKUSAN_NEW_ADDRESS);
   expect(await page.getByTestId('household-id').textContent()).toBe(hakusanHousehold);
   expect(await page.getByRole('table', { name: '異動履歴' }).textContent()).toContain('転居');
+  expect(await page.getByRole('table', { name: '世帯員' }).textContent()).toMatch(
+    /白山 次郎世帯主.*白山 桃子妻/,
+  );
   await screenshot(page, 'terminal-notifications-09-moved');
+  await openRecord(page, '白山 桃子');
+  const wife = (await page.getByTestId('resident-record').textContent()) ?? '';
+  expect(wife).toContain(HAKUSAN_NEW_ADDRESS);
+  expect(wife).toMatch(/続柄妻/);
+  expect(await page.getByTestId('household-id').textContent()).toBe(hakusanHousehold);
+  expect(await page.getByRole('table', { name: '異動履歴' }).textContent()).toContain('転居');
+  await screenshot(page, 'terminal-notifications-09b-moved-wife');
   await logOut(page);
 
   // Both identity changes reach the national server through the prefecture.
@@ -306,11 +226,13 @@ it('enters a birth and a move, has them confirmed, and issues a copy of the hous
     reason: 'birth',
     info: { name: '本郷 さくら', birthDate, address: HONGO_ADDRESS },
   });
-  const hakusan = await register.searchByName({ name: '白山 次郎' });
-  expect(await currentIdentity(national.context.store.db, hakusan[0]!.residentCode)).toMatchObject({
-    reason: 'move-within',
-    info: { address: HAKUSAN_NEW_ADDRESS },
-  });
+  for (const name of ['白山 次郎', '白山 桃子']) {
+    const [moved] = await register.searchByName({ name });
+    expect(await currentIdentity(national.context.store.db, moved!.residentCode), name).toMatchObject({
+      reason: 'move-within',
+      info: { address: HAKUSAN_NEW_ADDRESS },
+    });
+  }
 
   // The same child entered again from the 届出 menu is a likely duplicate: the candidate is listed, and the clerk's
   // 「別人であることを確認した」 lets the register's check pass; it is entered (and rejected by the examiner below).

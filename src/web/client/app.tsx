@@ -49,6 +49,8 @@ export function App() {
   const [session, setSession] = useState<SessionView | undefined>();
   const [checked, setChecked] = useState(false);
   const [notice, setNotice] = useState<string | undefined>();
+  /** Counts navigations: a menu link to the screen already shown opens it afresh (the 届出 menu, not the last form). */
+  const [visit, setVisit] = useState(0);
   const idleTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const sessionRef = useRef(session);
   sessionRef.current = session;
@@ -62,6 +64,7 @@ export function App() {
     }
     setResidentId(options.residentId);
     setPath(next);
+    setVisit((previous) => previous + 1);
   }, []);
 
   const endSession = useCallback(
@@ -204,6 +207,7 @@ export function App() {
           <p aria-busy="true">読み込み中…</p>
         ) : (
           <Content
+            key={visit}
             shown={shown}
             session={session}
             notice={notice}
@@ -218,6 +222,8 @@ export function App() {
             onSetupDone={() => navigate('/login')}
             onGo={navigate}
             residentId={residentId}
+            mayNotify={mayNotify}
+            mayDecide={mayDecide}
           />
         )}
       </main>
@@ -235,6 +241,9 @@ function Content(props: {
   onSetupDone: () => void;
   onGo: (path: ViewPath, options?: { residentId?: string }) => void;
   residentId: string | undefined;
+  /** The operator may enter 届出 or 職権 acts, and may confirm them: ホーム links to 届出 and 審査. */
+  mayNotify: boolean;
+  mayDecide: boolean;
 }) {
   const { shown, session } = props;
   switch (shown) {
@@ -288,7 +297,14 @@ function Content(props: {
       return <OwnLogScreen />;
     case '/':
       return (
-        session && <HomeScreen operator={session.operator} onOpenSearch={() => props.onGo('/residents')} />
+        session && (
+          <HomeScreen
+            operator={session.operator}
+            onOpenSearch={() => props.onGo('/residents')}
+            onOpenNotifications={props.mayNotify ? () => props.onGo('/notifications') : undefined}
+            onOpenExamination={props.mayDecide ? () => props.onGo('/examination') : undefined}
+          />
+        )
       );
   }
 }

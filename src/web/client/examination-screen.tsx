@@ -8,8 +8,10 @@ import { NotificationDetails } from './notification-details.js';
 import {
   mayDecide,
   notificationStatusLabel,
+  subjectOf,
   type NotificationStatus,
   type NotificationView,
+  type ResidentDetail,
 } from './notification-kinds.js';
 import { ErrorAlert, Screen, StatusMessage, formatTime } from './screen.js';
 
@@ -127,11 +129,30 @@ export function ExaminationScreen({
   );
 }
 
-/** Who a notification is about, from what was entered: the name, or the subject's id. */
+/**
+ * Who a notification is about, from what the list carries: the new record's name, the household's number, or the
+ * record it produced once decided (a pending 届出 on a record names it only in its detail, which reads the record).
+ */
 function subjectLine(notification: NotificationView): string {
   const name = notification.request['name'];
-  if (typeof name === 'string') return name;
-  return notification.results[0]?.name ?? '';
+  switch (subjectOf(notification.kind)) {
+    case 'none':
+      return typeof name === 'string' ? name : '';
+    case 'household':
+      return `世帯番号 ${notification.householdId ?? ''}`;
+    case 'resident':
+      if (notification.results[0] !== undefined) return notification.results[0].name;
+      return typeof name === 'string' ? `新しい氏名 ${name}` : '';
+  }
+}
+
+/** A member a 世帯 change names (its new head, the first who splits off, one whose 続柄 it sets), to read the household. */
+function memberNamedIn(notification: NotificationView): string | undefined {
+  const { newHead, members, relationships } = notification.request;
+  if (typeof newHead === 'string') return newHead;
+  if (Array.isArray(members) && typeof members[0] === 'string') return members[0];
+  if (typeof relationships === 'object' && relationships !== null) return Object.keys(relationships)[0];
+  return undefined;
 }
 
 /** One 届出 with 決裁 and 却下 for an operator who may decide it. */
@@ -147,6 +168,30 @@ function Decision(props: {
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const [subject, setSubject] = useState<ResidentDetail['resident'] | undefined>();
+  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
+  const residentId = notification.residentId;
+  const lookupId = residentId ?? memberNamedIn(notification);
+  const decided = notification.status;
+
+  // The record a 届出 acts on, so that the examiner sees whom it concerns before deciding, and its household's
+  // members, whom a 世帯 change names by id; read again once decided, as a 氏名変更 or 住民票コード変更 leaves it.
+  useEffect(() => {
+    if (lookupId === undefined) return;
+    let current = true;
+    getJson<ResidentDetail>(`/api/residents/${encodeURIComponent(lookupId)}`).then(
+      (detail) => {
+        if (!current) return;
+        if (detail.resident.id === residentId) setSubject(detail.resident);
+        const members = [detail.resident, ...(detail.household?.members ?? [])];
+        setNames(new Map(members.map((member) => [member.id, member.name])));
+      },
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [lookupId, residentId, decided]);
   const decidable = notification.status === 'pending' && mayDecide(operator, notification.kind);
   const ownEntry = notification.enteredBy.id === operator.id;
 
@@ -184,7 +229,25 @@ function Decision(props: {
   return (
     <section aria-labelledby="decision-heading" onKeyDown={onKeyDown}>
       <h2 id="decision-heading">{notification.label}の審査</h2>
-      <NotificationDetails notification={notification} onOpenResident={props.onOpenResident} />
+      {subject !== undefined && (
+        <p data-testid="decision-subject">
+          対象:{' '}
+          <a
+            href={`/residents?id=${encodeURIComponent(subject.id)}`}
+            onClick={(event) => {
+              event.preventDefault();
+              props.onOpenResident(subject.id);
+            }}
+          >
+            {subject.name}
+          </a>
+          （住民票コード {subject.residentCode}、{subject.birthDate}生、{subject.address}）
+        </p>
+      )}
+      {notification.householdId !== null && (
+        <p data-testid="decision-subject">対象の世帯: 世帯番号 {notification.householdId}</p>
+      )}
+      <NotificationDetails notification={notification} names={names} onOpenResident={props.onOpenResident} />
       {decidable && ownEntry && (
         <p className="warning">自分が受け付けた届出は決裁できません（却下による取下げはできます）</p>
       )}

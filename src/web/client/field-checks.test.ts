@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays } from '../../domain/index.js';
+import { addDays, residentCodeCheckDigit } from '../../domain/index.js';
 import {
   checkDate,
   checkKatakana,
@@ -43,7 +43,10 @@ describe('field checks', () => {
     expect(checkResidenceCardNumber('AB12345678CD')).toBeUndefined();
     expect(checkResidenceCardNumber('ab12345678cd')).toMatch(/^在留カード番号は/);
     expect(checkResidenceCardNumber('AB1234567CD')).toMatch(/^在留カード番号は/);
-    expect(checkResidentCode('12345678901')).toBeUndefined();
+    const body = '1234567890';
+    const check = residentCodeCheckDigit(body);
+    expect(checkResidentCode(`${body}${check}`)).toBeUndefined();
+    expect(checkResidentCode(`${body}${(check + 1) % 10}`)).toBe('住民票コードの検査数字が正しくありません');
     expect(checkResidentCode('1234')).toBe('住民票コードは11桁の数字です');
   });
 });

@@ -1,7 +1,7 @@
 // The checks a 届出 form runs as the clerk types, each answering a Japanese message or undefined: required items, dates
 // (written 2024-03-01, 2024/3/1 or 令和6年3月1日), not in the future, not before birth, katakana readings, 在留カード番号.
 
-import { compareIsoDates, isIsoDate, japanDateOf, parseWareki } from '../../domain/index.js';
+import { compareIsoDates, isIsoDate, isResidentCode, japanDateOf, parseWareki } from '../../domain/index.js';
 
 /** Today in Japan, as the register dates things. */
 export function todayInJapan(): string {
@@ -73,10 +73,12 @@ export function checkResidenceCardNumber(value: string): string | undefined {
     : '在留カード番号は英大文字2字・数字8桁・英大文字2字です（例: AB12345678CD）';
 }
 
-/** 住民票コード: eleven digits. */
+/** 住民票コード: eleven digits, the last the check digit of the ten before, so that a mistyped code shows at once. */
 export function checkResidentCode(value: string, options: { required?: boolean } = {}): string | undefined {
   if (value.trim() === '') return options.required === true ? '入力してください' : undefined;
-  return /^[0-9]{11}$/.test(value.normalize('NFKC')) ? undefined : '住民票コードは11桁の数字です';
+  const code = value.normalize('NFKC');
+  if (!/^[0-9]{11}$/.test(code)) return '住民票コードは11桁の数字です';
+  return isResidentCode(code) ? undefined : '住民票コードの検査数字が正しくありません';
 }
 
 /** At most `max` characters. */

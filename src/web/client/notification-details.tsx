@@ -54,11 +54,28 @@ export function describeValue(value: unknown): string {
   return typeof value === 'number' ? String(value) : '';
 }
 
+/** The request's items that name residents by id (newHead, members, the keys of relationships), by name. */
+function describeItem(key: string, value: unknown, names: ReadonlyMap<string, string>): string {
+  const nameOf = (id: unknown): string =>
+    typeof id === 'string' ? (names.get(id) ?? id) : describeValue(id);
+  if (key === 'newHead') return nameOf(value);
+  if (key === 'members' && Array.isArray(value)) return value.map(nameOf).join('、');
+  if (key === 'relationships' && typeof value === 'object' && value !== null) {
+    return Object.entries(value as Record<string, unknown>)
+      .map(([id, relationship]) => `${nameOf(id)}: ${describeValue(relationship)}`)
+      .join('、');
+  }
+  return describeValue(value);
+}
+
 export function NotificationDetails({
   notification,
+  names = new Map(),
   onOpenResident,
 }: {
   notification: NotificationView;
+  /** Residents' names by id, for the items that name them by id; an id without a name shows as it is. */
+  names?: ReadonlyMap<string, string>;
   onOpenResident?: (id: string) => void;
 }) {
   return (
@@ -91,7 +108,13 @@ export function NotificationDetails({
           </>
         )}
         {Object.entries(notification.request).map(([key, value]) => (
-          <Item key={key} label={REQUEST_FIELD_LABELS[key] ?? key} value={describeValue(value)} />
+          <Item
+            key={key}
+            label={
+              key === 'date' && notification.kind === 'death' ? '死亡日' : (REQUEST_FIELD_LABELS[key] ?? key)
+            }
+            value={describeItem(key, value, names)}
+          />
         ))}
       </dl>
       {notification.results.length > 0 && (

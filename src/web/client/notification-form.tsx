@@ -111,6 +111,8 @@ function successorsOf(
   let leaving: readonly string[];
   if (kind === 'household-split') {
     leaving = selectedMembers(values, subject);
+  } else if (kind === 'move-within' && values['withHousehold'] === 'true') {
+    return [];
   } else if (
     ['move-within', 'move-out', 'death', 'official-deletion'].includes(kind) &&
     resident !== undefined
@@ -135,9 +137,17 @@ function initialValues(kind: NotificationKind, subject: FormSubject): Values {
       if (kind === 'birth') values['relationship'] = '子';
     }
   }
-  if (kind === 'move-within') values['householdMode'] = 'auto';
+  if (kind === 'move-within') {
+    values['householdMode'] = 'auto';
+    // The head of a household of several moves with all of it, unless the clerk says otherwise.
+    if (resident !== undefined && household?.headResidentId === resident.id && othersOf(subject).length > 0) {
+      values['withHousehold'] = 'true';
+    }
+  }
   if (resident !== undefined) {
-    if (kind === 'name-change') values['nameKana'] = '';
+    // The new name's reading is entered anew; a foreign resident's 通称 stays unless changed (left out, it is removed).
+    if (kind === 'name-change')
+      Object.assign(values, { nameKana: '', commonName: resident.commonName ?? '' });
     if (kind === 'official-correction') {
       Object.assign(values, {
         name: resident.name,
@@ -152,7 +162,10 @@ function initialValues(kind: NotificationKind, subject: FormSubject): Values {
     }
   }
   if (household !== undefined) {
-    for (const member of household.members) values[`rel:${member.id}`] = member.relationship ?? '';
+    // A merged household's 続柄 are to its head, not to the former one's: the clerk enters each anew.
+    for (const member of household.members) {
+      values[`rel:${member.id}`] = kind === 'household-merge' ? '' : (member.relationship ?? '');
+    }
   }
   return values;
 }
@@ -207,7 +220,7 @@ function fieldErrors(kind: NotificationKind, values: Values, subject: FormSubjec
   switch (kind) {
     case 'move-within':
       put('address', checkRequired(v('address')));
-      if (v('householdMode') === 'join') {
+      if (v('householdMode') === 'join' && v('withHousehold') !== 'true') {
         put('householdJoin', checkRequired(v('householdJoin')));
         put('relationship', checkRequired(v('relationship')));
       }
@@ -240,13 +253,23 @@ function fieldErrors(kind: NotificationKind, values: Values, subject: FormSubjec
         }
       }
       break;
-    case 'household-split':
-      if (selectedMembers(values, subject).length === 0) errors['members'] = '分離する世帯員を選んでください';
+    case 'household-split': {
+      const members = selectedMembers(values, subject);
+      if (members.length === 0) errors['members'] = '分離する世帯員を選んでください';
+      for (const id of members.slice(1)) {
+        if (v(`rel:${id}`) === '世帯主') errors[`rel:${id}`] = '新しい世帯の世帯主は最初に選んだ者です';
+      }
       break;
+    }
     case 'household-merge':
       put('into', checkRequired(v('into')));
       if (v('into') !== '' && v('into') === subject.household?.id)
         errors['into'] = '同じ世帯には合併できません';
+      for (const member of (subject.household?.members ?? []).filter((candidate) => !candidate.closed)) {
+        const key = `rel:${member.id}`;
+        put(key, checkRequired(v(key)) ?? checkLength(v(key), 20));
+        if (v(key) === '世帯主') errors[key] = '合併先の世帯主との続柄を入力してください（世帯主以外）';
+      }
       break;
     case 'birth':
     case 'entry-from-abroad':
@@ -262,9 +285,12 @@ function fieldErrors(kind: NotificationKind, values: Values, subject: FormSubjec
   return errors;
 }
 
+/** The members chosen for a 世帯分離, in the order they were chosen (the first heads the new household). */
 function selectedMembers(values: Values, subject: FormSubject): string[] {
+  const order = (id: string): number => Number(values[`member:${id}`] ?? '');
   return (subject.household?.members ?? [])
-    .filter((member) => values[`member:${member.id}`] === 'true')
+    .filter((member) => (values[`member:${member.id}`] ?? '') !== '')
+    .sort((a, b) => order(a.id) - order(b.id))
     .map((member) => member.id);
 }
 
@@ -349,7 +375,9 @@ function inputOf(kind: NotificationKind, values: Values, subject: FormSubject): 
   switch (kind) {
     case 'move-within':
       set('address', v('address'));
-      if (v('householdMode') === 'join') {
+      if (v('withHousehold') === 'true') {
+        request['withHousehold'] = true;
+      } else if (v('householdMode') === 'join') {
         set('household', { join: v('householdJoin') });
         set('relationship', v('relationship'));
       }
@@ -503,8 +531,11 @@ export function NotificationForm({
   const setFlag = (key: string) => (checked: boolean) => set(key)(checked ? 'true' : '');
   /** A field's message once the clerk has typed in it or tried to submit. */
   const shown = (key: string): string | undefined =>
-    // A member's 続柄 is asked for only because of another choice (the new head), so its message shows at once.
-    submitted || touched.has(key) || key.startsWith('rel:') ? errors[key] : undefined;
+    // A member's 続柄 is asked for only because of another choice (the new head, the first to split off), so its
+    // message shows at once; a 世帯合併 asks every member's anew, so there it waits like any field.
+    submitted || touched.has(key) || (key.startsWith('rel:') && kind !== 'household-merge')
+      ? errors[key]
+      : undefined;
   const blurred = useRef(new Set<string>());
   /** A date's format message waits until the clerk has typed a whole date or left the field. */
   const shownDate = (key: string): string | undefined => {
@@ -556,7 +587,10 @@ export function NotificationForm({
       <section aria-labelledby="entered-heading" data-testid="notification-entered">
         <h2 id="entered-heading">{label}を受け付けました</h2>
         <StatusMessage message="審査担当の決裁を待っています" />
-        <NotificationDetails notification={entered} />
+        <NotificationDetails
+          notification={entered}
+          names={new Map((subject.household?.members ?? []).map((member) => [member.id, member.name]))}
+        />
         <div className="actions">
           <button type="button" onClick={onBack} autoFocus>
             {backLabel}
@@ -732,20 +766,38 @@ export function NotificationForm({
         {kind === 'move-within' && (
           <FieldGroup legend="転居先">
             {textField('address', '新しい住所', { required: true })}
-            <RadioGroup
-              legend="世帯"
-              name="householdMode"
-              value={v('householdMode')}
-              onChange={set('householdMode')}
-              options={[
-                [
-                  'auto',
-                  others.length === 0 ? '世帯ごと転居する（単身世帯）' : '新しい世帯を設ける（世帯主）',
-                ],
-                ['join', '既存の世帯に入る'],
-              ]}
-            />
-            {v('householdMode') === 'join' && (
+            {others.length > 0 && (
+              <>
+                <CheckboxField
+                  label="世帯全員で転居する"
+                  checked={v('withHousehold') === 'true'}
+                  onChange={setFlag('withHousehold')}
+                />
+                {v('withHousehold') === 'true' && (
+                  <small data-testid="moving-members">
+                    転居する世帯員:{' '}
+                    {[resident?.name ?? '', ...others.map((member) => member.name)].join('、')}
+                    （世帯番号・世帯主・続柄は変わりません）
+                  </small>
+                )}
+              </>
+            )}
+            {v('withHousehold') !== 'true' && (
+              <RadioGroup
+                legend="世帯"
+                name="householdMode"
+                value={v('householdMode')}
+                onChange={set('householdMode')}
+                options={[
+                  [
+                    'auto',
+                    others.length === 0 ? '世帯ごと転居する（単身世帯）' : '新しい世帯を設ける（世帯主）',
+                  ],
+                  ['join', '既存の世帯に入る'],
+                ]}
+              />
+            )}
+            {v('withHousehold') !== 'true' && v('householdMode') === 'join' && (
               <>
                 {textField('householdJoin', '世帯番号', { required: true })}
                 {relationshipField('relationship', '続柄', true)}
@@ -766,8 +818,10 @@ export function NotificationForm({
         {kind === 'name-change' && (
           <FieldGroup legend="新しい氏名">
             {textField('name', '氏名', { required: true })}
-            {textField('nameKana', 'フリガナ', { help: '全角カタカナ' })}
-            {foreign && textField('commonName', '通称')}
+            {textField('nameKana', 'フリガナ', {
+              help: '全角カタカナ。空欄にするとフリガナは記載されません',
+            })}
+            {foreign && textField('commonName', '通称', { help: '空欄にすると通称は削除されます' })}
           </FieldGroup>
         )}
         {kind === 'official-deletion' && (
@@ -834,9 +888,11 @@ export function NotificationForm({
                 <CheckboxField
                   key={member.id}
                   label={`${member.name}（${member.relationship ?? ''}）`}
-                  checked={v(`member:${member.id}`) === 'true'}
+                  checked={v(`member:${member.id}`) !== ''}
                   onChange={(checked) => {
-                    setFlag(`member:${member.id}`)(checked);
+                    // Each box holds the order in which it was chosen.
+                    const orders = selectedMembers(values, subject).map((id) => Number(v(`member:${id}`)));
+                    set(`member:${member.id}`)(checked ? String(Math.max(0, ...orders) + 1) : '');
                     setTouched((previous) => new Set(previous).add('members'));
                   }}
                 />
@@ -847,6 +903,12 @@ export function NotificationForm({
                 </span>
               )}
             </fieldset>
+            {selectedMembers(values, subject).length > 0 && (
+              <small data-testid="split-head">
+                新しい世帯の世帯主:{' '}
+                {household.members.find((member) => member.id === selectedMembers(values, subject)[0])?.name}
+              </small>
+            )}
             {selectedMembers(values, subject)
               .slice(1)
               .map((id) => {
@@ -862,11 +924,13 @@ export function NotificationForm({
         {kind === 'household-merge' && household !== undefined && (
           <FieldGroup legend="合併先">
             {textField('into', '合併先の世帯番号', { required: true, help: '同じ住所の世帯' })}
-            {household.members.map((member) => (
-              <Fragment key={member.id}>
-                {relationshipField(`rel:${member.id}`, `${member.name} の合併後の続柄`)}
-              </Fragment>
-            ))}
+            {household.members
+              .filter((member) => !member.closed)
+              .map((member) => (
+                <Fragment key={member.id}>
+                  {relationshipField(`rel:${member.id}`, `${member.name} の合併後の続柄`, true)}
+                </Fragment>
+              ))}
           </FieldGroup>
         )}
         {successors.length > 0 && (

@@ -225,6 +225,7 @@ export const REQUEST_FIELD_LABELS: Readonly<Record<string, string>> = {
   residentSince: '住民となった年月日',
   destination: '転出先',
   abroad: '国外への転出',
+  withHousehold: '世帯全員で転居',
   newHead: '新しい世帯主',
   ground: '消除の理由',
   corrections: '修正する事項',

@@ -1,7 +1,7 @@
 // 住民検索 and 住民票照会 (municipal terminal): search by name (with the birth date), 住民票コード or address, then
 // open a record with its household and its 異動 (docs/operators.md, "The terminal's API").
 
-import { useCallback, useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
+import { Fragment, useCallback, useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { ApiError, getJson, type OperatorView } from './api.js';
 import { CertificateScreen } from './certificate-screen.js';
 import { NotificationForm } from './notification-form.js';
@@ -49,6 +49,13 @@ const ACTION_BUTTON_LABELS: Readonly<Partial<Record<NotificationKind, string>>> 
 };
 
 const SEX_LABELS: Readonly<Record<string, string>> = { male: '男', female: '女' };
+const FOREIGN_CATEGORY_LABELS: Readonly<Record<string, string>> = {
+  'mid-to-long-term': '中長期在留者',
+  'special-permanent': '特別永住者',
+  'temporary-refuge': '一時庇護許可者',
+  'provisional-stay': '仮滞在許可者',
+  'transitional-stay': '出生による経過滞在者・国籍喪失による経過滞在者',
+};
 const ACTION_LABELS: Readonly<Record<string, string>> = {
   birth: '出生',
   'entry-from-abroad': '国外からの転入',
@@ -270,12 +277,24 @@ function ResidentView({
             <dd>{resident.nameKana}</dd>
           </>
         )}
+        {resident.commonName !== undefined && (
+          <>
+            <dt>通称</dt>
+            <dd>{resident.commonName}</dd>
+          </>
+        )}
         <dt>生年月日</dt>
         <dd>{resident.birthDate}</dd>
         <dt>性別</dt>
         <dd>{SEX_LABELS[resident.sex] ?? resident.sex}</dd>
         <dt>住所</dt>
         <dd>{resident.address}</dd>
+        {resident.previousAddress !== undefined && (
+          <>
+            <dt>従前の住所</dt>
+            <dd>{resident.previousAddress}</dd>
+          </>
+        )}
         <dt>住民票コード</dt>
         <dd>{resident.residentCode}</dd>
         {household !== null && (
@@ -298,6 +317,7 @@ function ResidentView({
             <dd>{resident.domicile.head}</dd>
           </>
         )}
+        {resident.foreign !== undefined && <ForeignItems foreign={resident.foreign} />}
         <dt>住民となった年月日</dt>
         <dd>{resident.residentSince}</dd>
         {resident.closure !== undefined && (
@@ -353,5 +373,29 @@ function ResidentView({
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** 外国人住民の記載事項 (住民基本台帳法第30条の45), those the record has. */
+function ForeignItems({ foreign }: { foreign: NonNullable<ResidentDetail['resident']['foreign']> }) {
+  const items: [string, string | undefined][] = [
+    ['国籍・地域', foreign.nationality],
+    ['区分', FOREIGN_CATEGORY_LABELS[foreign.category] ?? foreign.category],
+    ['在留資格', foreign.residenceStatus],
+    ['在留期間', foreign.periodOfStay],
+    ['在留期間の満了の日', foreign.periodExpiresOn],
+    ['在留カード等の番号', foreign.residenceCardNumber],
+  ];
+  return (
+    <>
+      {items
+        .filter((item): item is [string, string] => item[1] !== undefined)
+        .map(([label, value]) => (
+          <Fragment key={label}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </Fragment>
+        ))}
+    </>
   );
 }

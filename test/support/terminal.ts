@@ -1,0 +1,265 @@
+// The municipal terminal in headless Chromium, for the browser tests that drive its screens: a real national,
+// prefecture and municipality over mTLS, a page with a CDP virtual authenticator as the operators' security keys, the
+// enrolment of operators at 操作者管理, and the steps every screen test repeats (log in, open a record, 決裁).
+
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { moduleFactoryOf } from '../../src/cli/node-modules.js';
+import { initFirstAdministrator } from '../../src/cli/operator.js';
+import type { NodeId } from '../../src/domain/node-id.js';
+import {
+  prepareNetwork,
+  startNode,
+  type NodeConfig,
+  type NodeModule,
+  type RunningNode,
+} from '../../src/servers/common/index.js';
+import { freePortRange } from '../../src/servers/common/testing/free-ports.js';
+import type { MunicipalityModule } from '../../src/servers/municipality/index.js';
+import { artifactPath, launchBrowser } from './browser.js';
+
+export const NATIONAL = 'national' as NodeId;
+export const PREFECTURE = 'pref-13' as NodeId;
+export const MUNICIPALITY = 'muni-131059' as NodeId;
+
+/** A running national server, 東京都 and 文京区, and a browser that trusts 文京区's terminal certificate. */
+export interface TerminalNetwork {
+  readonly national: RunningNode<NodeModule>;
+  readonly prefecture: RunningNode<NodeModule>;
+  readonly municipality: RunningNode<MunicipalityModule>;
+  readonly municipalityConfig: NodeConfig;
+  readonly browser: Browser;
+  /** Closes the browser, stops the nodes and removes their folder. */
+  stop(): Promise<void>;
+}
+
+/** Starts the network in a fresh folder named after `prefix`, and the browser. */
+export async function startTerminalNetwork(prefix: string): Promise<TerminalNetwork> {
+  const root = await mkdtemp(join(tmpdir(), `jukinet-${prefix}-`));
+  const ids = [NATIONAL, PREFECTURE, MUNICIPALITY];
+  const running: RunningNode<NodeModule>[] = [];
+  let browser: Browser | undefined;
+  const stop = async (): Promise<void> => {
+    await browser?.close();
+    for (const node of running.splice(0).reverse()) await node.stop();
+    await rm(root, { recursive: true, force: true });
+  };
+  try {
+    const layout = await prepareNetwork(root, { nodeIds: ids, basePort: await freePortRange(6) });
+    for (const id of ids) {
+      const config = await layout.configOf(id);
+      running.push(
+        await startNode(config, moduleFactoryOf(config.role), { logger: pino({ enabled: false }) }),
+      );
+    }
+    const municipalityConfig = await layout.configOf(MUNICIPALITY);
+    const certificatePem = await readFile(municipalityConfig.pki.certificate, 'utf8');
+    browser = await launchBrowser({ trustedCertificates: [certificatePem] });
+    return {
+      national: running[0]!,
+      prefecture: running[1]!,
+      municipality: running[2]! as RunningNode<MunicipalityModule>,
+      municipalityConfig,
+      browser,
+      stop,
+    };
+  } catch (caught) {
+    await stop();
+    throw caught;
+  }
+}
+
+/** A page of its own context with a virtual authenticator, and the page errors it met (a test expects none). */
+export interface TerminalPage {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  readonly failures: string[];
+}
+
+/** Opens a page whose virtual authenticator (CTAP2, resident keys, user verified) stands in for the security keys. */
+export async function openTerminalPage(browser: Browser): Promise<TerminalPage> {
+  const context = await browser.newContext({ locale: 'ja-JP', acceptDownloads: true });
+  const page = await context.newPage();
+  const failures: string[] = [];
+  page.on('pageerror', (error) => failures.push(error.message));
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'usb',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+    },
+  });
+  return { context, page, failures };
+}
+
+/** An operator to enrol at 操作者管理. */
+export interface OperatorToEnrol {
+  readonly login: string;
+  readonly name: string;
+  /** The role as 操作者管理 lists it: 窓口担当, 審査担当. */
+  readonly role: string;
+  readonly password: string;
+}
+
+/** The first administrator's login name and password, as setUpOperators() makes them. */
+export const ADMINISTRATOR = {
+  login: 'kanri',
+  name: '管理 花子',
+  password: 'sakura no hana ga saku',
+} as const;
+
+/**
+ * Makes the first administrator (as `jukinet operator init`), who registers their key at 初期設定, logs in and enrols
+ * `operators` with their keys on the page's authenticator, then logs out.
+ */
+export async function setUpOperators(
+  network: TerminalNetwork,
+  page: Page,
+  operators: readonly OperatorToEnrol[],
+): Promise<void> {
+  const created = await initFirstAdministrator(network.municipalityConfig, {
+    loginName: ADMINISTRATOR.login,
+    displayName: ADMINISTRATOR.name,
+    password: ADMINISTRATOR.password,
+    store: network.municipality.context.store,
+  });
+  await page.goto(created.setupUrl);
+  await expect.poll(() => heading(page)).toBe('初期設定');
+  await page.getByRole('button', { name: 'セキュリティキーを登録' }).click();
+  await page.getByRole('button', { name: 'ログイン画面へ' }).click();
+  await logIn(page, ADMINISTRATOR.login, ADMINISTRATOR.password);
+  await page.getByRole('link', { name: '操作者管理' }).click();
+  await expect.poll(() => heading(page)).toBe('操作者管理');
+  for (const operator of operators) await enrol(page, operator);
+  await logOut(page);
+}
+
+/** Enrols an operator and their key at 操作者管理, as the administrator. */
+export async function enrol(page: Page, operator: OperatorToEnrol): Promise<void> {
+  await page.getByLabel('ログイン名').fill(operator.login);
+  await page.getByLabel('氏名（表示名）').fill(operator.name);
+  await page.getByLabel('役割').selectOption({ label: operator.role });
+  await page.getByLabel('初期パスワード').fill(operator.password);
+  await page.getByLabel('初期パスワード').press('Enter');
+  await expect
+    .poll(() => page.getByRole('status').textContent())
+    .toBe(`${operator.name}（${operator.login}）を登録しました。続けてセキュリティキーを登録してください`);
+  await page.getByRole('button', { name: `${operator.name} のセキュリティキー登録` }).click();
+  await expect
+    .poll(() => page.getByRole('status').textContent())
+    .toBe(`${operator.name} のセキュリティキーを登録しました`);
+}
+
+/** Keeps a full-page screenshot in test-artifacts/, once the fonts have loaded. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.evaluate('document.fonts.ready.then(() => true)');
+  await page.screenshot({ path: await artifactPath(name), fullPage: true });
+}
+
+/** The screen's title (the one h1). */
+export async function heading(page: Page): Promise<string | null> {
+  return page.getByRole('heading', { level: 1 }).textContent();
+}
+
+/** The first h2: the section the screen shows (住民票照会, a form, its result). */
+export async function sectionHeading(page: Page): Promise<string | null> {
+  return page.getByRole('heading', { level: 2 }).first().textContent();
+}
+
+/** Logs in with password (Enter from the password field) and the security key, and waits for ホーム. */
+export async function logIn(page: Page, loginName: string, password: string): Promise<void> {
+  await page.getByLabel('ログイン名').fill(loginName);
+  await page.getByLabel('パスワード').fill(password);
+  await page.getByLabel('パスワード').press('Enter');
+  await expect.poll(() => heading(page)).toBe('ホーム');
+}
+
+export async function logOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'ログアウト' }).click();
+  await expect.poll(() => heading(page)).toBe('ログイン');
+}
+
+/** 住民検索 by family name (with 除票 when `includeClosed`), then 住民票照会 of the one named `name`. */
+export async function openRecord(
+  page: Page,
+  name: string,
+  options: { includeClosed?: boolean } = {},
+): Promise<void> {
+  await page.getByRole('navigation').getByRole('link', { name: '住民検索' }).click();
+  await expect.poll(() => heading(page)).toBe('住民検索');
+  await page.getByLabel('氏名').fill(name.split(' ')[0]!);
+  if (options.includeClosed === true) await page.getByLabel('除票を含む').check();
+  await page.getByLabel('氏名').press('Enter');
+  await page.getByRole('button', { name, exact: true }).click();
+  await expect.poll(() => page.getByTestId('resident-record').textContent()).toContain(name);
+}
+
+/**
+ * 審査: opens the pending notification labelled `label` and confirms it; with `subject`, first waits until the detail
+ * names whom (or which household) it concerns.
+ */
+export async function confirmPending(
+  page: Page,
+  label: string,
+  options: { subject?: string } = {},
+): Promise<void> {
+  await page.getByRole('navigation').getByRole('link', { name: '審査' }).click();
+  await expect.poll(() => heading(page)).toBe('審査');
+  await page.getByTestId('notification-list').getByRole('button', { name: label, exact: true }).click();
+  await expect.poll(() => sectionHeading(page)).toBe(`${label}の審査`);
+  if (options.subject !== undefined) {
+    await expect.poll(() => page.getByTestId('decision-subject').textContent()).toContain(options.subject);
+  }
+  await page.getByRole('button', { name: '決裁', exact: true }).click();
+  await expect.poll(() => page.getByTestId('notification-status').textContent()).toMatch(/^決裁済み/);
+}
+
+/** The text of the element that shows the field's message, by the input's accessible description. */
+export async function messageOf(field: Locator): Promise<string> {
+  const ids = (await field.getAttribute('aria-describedby')) ?? '';
+  const id = ids.split(' ').find((part) => part.endsWith('-error'));
+  if (id === undefined) return '';
+  return (await field.page().locator(`[id="${id}"]`).textContent()) ?? '';
+}
+
+/** True when the focus is on `field`. */
+export async function hasFocus(field: Locator): Promise<boolean> {
+  // The tests compile without the DOM's types: the element is typed by what is read of it.
+  return field.evaluate(
+    (element: { ownerDocument: { activeElement: unknown } }) =>
+      element === element.ownerDocument.activeElement,
+  );
+}
+
+/**
+ * Moves the focus forward with Tab until it is on `field`, as at the keyboard; fails when `field` is not reached
+ * within `limit` presses (it is out of reach, or before the focus in the form's order).
+ */
+export async function tabTo(field: Locator, limit = 12): Promise<void> {
+  const page = field.page();
+  for (let presses = 0; presses <= limit; presses++) {
+    if (await hasFocus(field)) return;
+    await page.keyboard.press('Tab');
+  }
+  const focused = await page.evaluate<string>(
+    'document.activeElement?.labels?.[0]?.textContent ?? document.activeElement?.textContent ?? ""',
+  );
+  throw new Error(`Tab did not reach the field within ${limit} presses (the focus is on "${focused}")`);
+}
+
+/** Tabs to `field`, replaces what it holds and types `text`. */
+export async function typeInto(field: Locator, text: string, limit = 12): Promise<void> {
+  await tabTo(field, limit);
+  const page = field.page();
+  await page.keyboard.press('ControlOrMeta+a');
+  if (text === '') await page.keyboard.press('Backspace');
+  else await page.keyboard.type(text);
+}
