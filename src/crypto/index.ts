@@ -1,5 +1,6 @@
-// The crypto layer's public API: the network CA and node certificates, canonical JSON and its signatures, key stores,
-// and the CA kept in a directory. Test helpers live in ./testing/ and are imported from there directly.
+// The crypto layer's public API: the network CA and node certificates, resident card certificates, canonical JSON and
+// its signatures, key stores, and the CA kept in a directory. Test helpers live in ./testing/ and are imported from
+// there directly.
 
 export {
   RevocationReason,
@@ -13,6 +14,18 @@ export {
   type NodeIdentity,
   type RevokedCertificate,
 } from './ca.js';
+export { fileExists, isNotFound, writeFileAtomic } from './atomic-file.js';
+export {
+  CardTerminalRole,
+  createCardIssuerCa,
+  issueCardCertificate,
+  issueCardTerminalCertificate,
+  readCardCertificate,
+  readCardTerminalCertificate,
+  verifyCertificateChain,
+  type CardCertificateInfo,
+  type CardTerminalCertificateInfo,
+} from './card-certificate.js';
 export { canonicalJson } from './canonical-json.js';
 export { openSoftwareKeyStore, type KeyStore } from './key-store.js';
 export {

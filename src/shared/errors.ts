@@ -90,6 +90,11 @@ export const ERRORS = {
     category: 'validation',
     message: 'Invalid identity information',
   },
+  JUKI_ERR_OUTSIDE_OPERATING_HOURS: {
+    origin: 'domain',
+    category: 'business',
+    message: 'Outside the common operating hours (共通運用時間帯)',
+  },
 
   // protocol: envelopes and message bodies
   JUKI_ERR_ENVELOPE_INVALID: {
@@ -280,6 +285,93 @@ export const ERRORS = {
     origin: 'network',
     category: 'system',
     message: 'Upstream node did not become ready',
+  },
+
+  // card: the resident card (住基カード) and the terminal side that checks it (docs/card.md)
+  JUKI_ERR_CARD_ADMIN_REFUSED: {
+    origin: 'card',
+    category: 'security',
+    message: 'Card administration proof does not verify',
+  },
+  JUKI_ERR_CARD_CERTIFICATE: {
+    origin: 'card',
+    category: 'security',
+    message: 'Card certificate does not verify',
+  },
+  JUKI_ERR_CARD_CHALLENGE: {
+    origin: 'card',
+    category: 'security',
+    message: 'No card challenge is outstanding: ask the card for a new one',
+  },
+  JUKI_ERR_CARD_EXPIRED: {
+    origin: 'card',
+    category: 'security',
+    message: 'Card is outside its validity period',
+  },
+  JUKI_ERR_CARD_FILE: {
+    origin: 'card',
+    category: 'system',
+    message: 'Card file is missing, unreadable or damaged',
+  },
+  JUKI_ERR_CARD_FILE_EXISTS: {
+    origin: 'card',
+    category: 'validation',
+    message: 'A card file already exists at this path',
+  },
+  JUKI_ERR_CARD_INPUT: {
+    origin: 'card',
+    category: 'validation',
+    message: 'Invalid card command data',
+  },
+  JUKI_ERR_CARD_LOCKED: {
+    origin: 'card',
+    category: 'security',
+    message: 'Card is locked after too many wrong PINs: a clerk must unlock it',
+  },
+  JUKI_ERR_CARD_NOT_AUTHENTICATED: {
+    origin: 'card',
+    category: 'security',
+    message: 'Card command needs mutual authentication first',
+  },
+  JUKI_ERR_CARD_PERSONALISATION_INCOMPLETE: {
+    origin: 'card',
+    category: 'validation',
+    message: 'Card personalisation is incomplete',
+  },
+  JUKI_ERR_CARD_PIN_FORMAT: {
+    origin: 'card',
+    category: 'validation',
+    message: 'PIN must be 4 digits',
+  },
+  JUKI_ERR_CARD_PIN_REQUIRED: {
+    origin: 'card',
+    category: 'security',
+    message: 'Card command needs a verified PIN',
+  },
+  JUKI_ERR_CARD_SIGNATURE: {
+    origin: 'card',
+    category: 'security',
+    message: 'Card authentication signature does not verify',
+  },
+  JUKI_ERR_CARD_STATE: {
+    origin: 'card',
+    category: 'business',
+    message: "Card command is not allowed in the card's state",
+  },
+  JUKI_ERR_CARD_SUSPENDED: {
+    origin: 'card',
+    category: 'security',
+    message: 'Card is suspended (一時停止)',
+  },
+  JUKI_ERR_CARD_TERMINAL_REFUSED: {
+    origin: 'card',
+    category: 'security',
+    message: 'Terminal authentication does not verify',
+  },
+  JUKI_ERR_CARD_TRANSPORT_KEY: {
+    origin: 'card',
+    category: 'security',
+    message: 'Transport key does not match',
   },
 
   // municipality: the register (既存住基) and its CS
