@@ -59,6 +59,28 @@ export {
   type EraYear,
 } from './wareki.js';
 export {
+  checkOperatingException,
+  checkOperatingHours,
+  checkOperatingHoursSettings,
+  ClosedReason,
+  createOperatingCalendar,
+  DEFAULT_OPERATING_HOURS,
+  formatJapanDateTime,
+  formatJapanIsoInstant,
+  HOLIDAY_DATA_YEARS,
+  minutesOfTimeOfDay,
+  nationalHolidayOf,
+  openingOfRefusal,
+  outsideOperatingHoursText,
+  type DailySpan,
+  type OperatingAdmission,
+  type OperatingCalendar,
+  type OperatingContext,
+  type OperatingException,
+  type OperatingHoursSettings,
+  type OperatingWindow,
+} from './operating-hours.js';
+export {
   ChangeReason,
   changeReasonLabel,
   identityInfoSchema,

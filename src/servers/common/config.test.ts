@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { loadNodeConfig, operatorSettingsFor, parseNodeConfig } from './config.js';
+import { loadNodeConfig, operatingCalendarFor, operatorSettingsFor, parseNodeConfig } from './config.js';
 
 const directories: string[] = [];
 afterEach(async () => {
@@ -130,4 +130,58 @@ it('operatorSettingsFor() names the terminal localhost for an IP address, and ke
   expect(() =>
     parseNodeConfig({ ...municipality, operators: { idleTimeoutMinutes: 0 } }, { baseDirectory: '/' }),
   ).toThrow(/operators\.idleTimeoutMinutes/);
+});
+
+it('parseNodeConfig() fills the default operating hours and takes configured ones', () => {
+  const base = { baseDirectory: '/' };
+  const plain = parseNodeConfig(municipality, base);
+  expect(plain.operatingHours).toEqual({
+    opens: '08:30',
+    closes: '17:15',
+    closedDays: [],
+    exceptions: { allowed: true },
+  });
+  expect(operatingCalendarFor(plain).isOpen(new Date('2026-12-03T09:00:00+09:00'))).toBe(true);
+  const configured = parseNodeConfig(
+    {
+      ...municipality,
+      operatingHours: {
+        opens: '08:30',
+        closes: '17:15',
+        closedDays: ['2026-12-04'],
+        exceptions: { lockout: { from: '22:00', to: '06:00' } },
+      },
+    },
+    base,
+  );
+  expect(configured.operatingHours).toEqual({
+    opens: '08:30',
+    closes: '17:15',
+    closedDays: ['2026-12-04'],
+    exceptions: { allowed: true, lockout: { from: '22:00', to: '06:00' } },
+  });
+  const calendar = operatingCalendarFor(configured);
+  expect(calendar.isOpen(new Date('2026-12-03T17:14:00+09:00'))).toBe(true);
+  expect(calendar.nextOpening(new Date('2026-12-03T17:15:00+09:00'))).toEqual(
+    new Date('2026-12-07T08:30:00+09:00'),
+  );
+  expect(calendar.settings.exceptions.lockout).toEqual({ from: '22:00', to: '06:00' });
+});
+
+it('parseNodeConfig() refuses operating hours that are not times, close before they open, or name no date', () => {
+  const base = { baseDirectory: '/' };
+  const withHours = (operatingHours: unknown) => ({ ...municipality, operatingHours });
+  expect(() => parseNodeConfig(withHours({ opens: '8:30' }), base)).toThrow(
+    /config\.operatingHours\.opens: expected HH:MM from 00:00 to 24:00/,
+  );
+  expect(() => parseNodeConfig(withHours({ opens: '17:00', closes: '09:00' }), base)).toThrow(
+    /config\.operatingHours\.closes: must be later than opens/,
+  );
+  expect(() => parseNodeConfig(withHours({ closedDays: ['2026-13-01'] }), base)).toThrow(
+    /config\.operatingHours\.closedDays\.0: expected a date YYYY-MM-DD/,
+  );
+  expect(() =>
+    parseNodeConfig(withHours({ exceptions: { lockout: { from: '06:00', to: '06:00' } } }), base),
+  ).toThrow(/config\.operatingHours\.exceptions\.lockout: from and to must differ/);
+  expect(() => parseNodeConfig(withHours({ hours: '09:00-17:00' }), base)).toThrow(/config\.operatingHours/);
 });

@@ -6,6 +6,14 @@ import { isIP } from 'node:net';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { isNodeId, roleOf, type NodeId, type NodeRole } from '../../domain/node-id.js';
+import {
+  checkOperatingHoursSettings,
+  createOperatingCalendar,
+  DEFAULT_OPERATING_HOURS,
+  isIsoDate,
+  minutesOfTimeOfDay,
+  type OperatingCalendar,
+} from '../../domain/index.js';
 import { describeIssues } from '../../protocol/index.js';
 import { JukinetError, quote } from '../../shared/errors.js';
 import {
@@ -25,6 +33,34 @@ const listenerSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65_535),
 });
+const timeOfDaySchema = z.string().refine((text) => minutesOfTimeOfDay(text) !== undefined, {
+  message: 'expected HH:MM from 00:00 to 24:00',
+});
+
+/** The common operating hours (docs/operating-hours.md); every field has a default, so `{}` is the default calendar. */
+const operatingHoursSchema = z
+  .strictObject({
+    /** Japan time the window opens on a window day. Default 09:00. */
+    opens: timeOfDaySchema.default(DEFAULT_OPERATING_HOURS.opens),
+    /** Japan time it closes, the first closed minute ("24:00" for midnight). Default 17:00. */
+    closes: timeOfDaySchema.default(DEFAULT_OPERATING_HOURS.closes),
+    /** Extra days without a window (YYYY-MM-DD), besides weekends, national holidays and 12/29–1/3. */
+    closedDays: z.array(z.string().refine(isIsoDate, { message: 'expected a date YYYY-MM-DD' })).default([]),
+    exceptions: z
+      .strictObject({
+        /** Whether exceptions arranged between municipalities open services outside the window. Default true. */
+        allowed: z.boolean().default(true),
+        /** A daily span (Japan time, may cross midnight) in which no exception applies, e.g. the daily batch. */
+        lockout: z.strictObject({ from: timeOfDaySchema, to: timeOfDaySchema }).optional(),
+      })
+      .prefault({}),
+  })
+  .superRefine((section, context) => {
+    const checked = checkOperatingHoursSettings(section);
+    if (checked.ok) return;
+    const [field = '', ...rest] = checked.reason.split(': ');
+    context.addIssue({ code: 'custom', path: field.split('.'), message: rest.join(': ') });
+  });
 
 /** The JSON a node's configuration file holds; relative paths are relative to the file. */
 export const nodeConfigSchema = z
@@ -93,8 +129,8 @@ export const nodeConfigSchema = z
         certifierName: z.string().trim().min(1).max(40).optional(),
       })
       .optional(),
-    /** Reserved for operating hours (a later issue). */
-    operatingHours: z.unknown().optional(),
+    /** The common operating hours (共通運用時間帯) for cross-municipality services. Default 09:00–17:00. */
+    operatingHours: operatingHoursSchema.prefault({}),
   })
   .superRefine((config, context) => {
     const national = config.nodeId === 'national';
@@ -208,6 +244,11 @@ export function operatorSettingsFor(
     idleTimeoutMinutes: section?.idleTimeoutMinutes ?? 15,
     maxFailedLogins: section?.maxFailedLogins ?? DEFAULT_MAX_FAILED_LOGINS,
   });
+}
+
+/** The node's common operating hours calendar (docs/operating-hours.md), from its `operatingHours` section. */
+export function operatingCalendarFor(config: NodeConfig): OperatingCalendar {
+  return createOperatingCalendar(config.operatingHours);
 }
 
 /**

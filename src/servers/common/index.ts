@@ -18,6 +18,7 @@ export {
 export {
   loadNodeConfig,
   nodeConfigSchema,
+  operatingCalendarFor,
   operatorSettingsFor,
   terminalHostName,
   parseNodeConfig,
