@@ -3,11 +3,18 @@
 
 // tsyringe, which @peculiar/x509 uses, needs the Reflect metadata API loaded before it.
 import 'reflect-metadata';
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, webcrypto } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPairSync, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { JukinetError, quote } from '../shared/errors.js';
-import { secureRandomBytes } from '../shared/random.js';
 import { parseNodeId, type NodeId, type NodeRole } from '../domain/node-id.js';
+import {
+  ECDSA_SHA256,
+  EC_P256,
+  importP256SigningKey,
+  randomSerialNumber,
+  toP256SpkiDer,
+  wholeSeconds,
+} from './x509-keys.js';
 
 /** The CA's certificate and private key (PKCS#8 PEM: plain in memory, encrypted at rest by the key store). */
 export interface CaMaterial {
@@ -45,8 +52,6 @@ export interface NodeIdentity {
   readonly fingerprint: string;
 }
 
-const EC_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
-const ECDSA_SHA256 = { name: 'ECDSA', hash: 'SHA-256' } as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const NODE_URI_PREFIX = 'urn:jukinet:node:';
 const ORGANISATION = 'Jukinet';
@@ -114,8 +119,8 @@ export async function issueNodeCertificate(
 ): Promise<string> {
   const { id, role } = parseNodeId(options.nodeId);
   const caCertificate = new x509.X509Certificate(ca.certificatePem);
-  const signingKey = await importCaSigningKey(ca);
-  const publicKey = toP256SpkiDer(options.publicKeyPem);
+  const signingKey = await importP256SigningKey(ca.privateKeyPem, 'the CA private key');
+  const publicKey = toP256SpkiDer(options.publicKeyPem, 'the node public key');
   const notBefore = wholeSeconds(options.validFrom ?? new Date());
   const notAfter = wholeSeconds(options.validTo ?? new Date(notBefore.getTime() + 90 * DAY_MS));
   if (notAfter.getTime() <= notBefore.getTime()) {
@@ -167,7 +172,7 @@ export async function createCrl(
   },
 ): Promise<string> {
   const caCertificate = new x509.X509Certificate(ca.certificatePem);
-  const signingKey = await importCaSigningKey(ca);
+  const signingKey = await importP256SigningKey(ca.privateKeyPem, 'the CA private key');
   const thisUpdate = wholeSeconds(options.thisUpdate ?? new Date());
   const nextUpdate = wholeSeconds(options.nextUpdate ?? new Date(thisUpdate.getTime() + 7 * DAY_MS));
   const crlNumber = options.crlNumber ?? Math.floor(thisUpdate.getTime() / 1000);
@@ -267,13 +272,6 @@ function fingerprintOf(der: Buffer): string {
   return createHash('sha256').update(der).digest('hex');
 }
 
-/** A positive 128-bit serial number (RFC 5280 §4.1.2.2 allows up to 20 octets), hex without a leading zero octet. */
-function randomSerialNumber(): string {
-  const bytes = secureRandomBytes(16);
-  bytes[0] = (bytes[0]! & 0x7f) | 0x01;
-  return Buffer.from(bytes).toString('hex');
-}
-
 function normaliseSerialNumber(serialNumber: string): string {
   const hex = serialNumber.toLowerCase().replace(/^(?:00)+(?=[0-9a-f]{2})/, '');
   if (!/^(?:[0-9a-f]{2}){1,20}$/.test(hex) || /^[89a-f]/.test(hex)) {
@@ -283,42 +281,6 @@ function normaliseSerialNumber(serialNumber: string): string {
     );
   }
   return hex;
-}
-
-/** Whole seconds: X.509 times carry no fractions, so what we record matches what the certificate says. */
-function wholeSeconds(date: Date): Date {
-  return new Date(Math.floor(date.getTime() / 1000) * 1000);
-}
-
-async function importCaSigningKey(ca: CaMaterial): Promise<webcrypto.CryptoKey> {
-  let der: Buffer;
-  try {
-    const key = createPrivateKey(ca.privateKeyPem);
-    if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-      throw new Error('not an ECDSA P-256 key');
-    }
-    der = key.export({ type: 'pkcs8', format: 'der' });
-  } catch (error) {
-    throw new JukinetError('JUKI_ERR_KEY_TYPE', 'the CA private key is not a P-256 PKCS#8 key', {
-      cause: error,
-    });
-  }
-  return webcrypto.subtle.importKey('pkcs8', der, EC_P256, false, ['sign']);
-}
-
-function toP256SpkiDer(publicKeyPem: string): ArrayBuffer {
-  try {
-    const key = createPublicKey(publicKeyPem);
-    if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-      throw new Error('not an ECDSA P-256 key');
-    }
-    const der = key.export({ type: 'spki', format: 'der' });
-    return der.buffer.slice(der.byteOffset, der.byteOffset + der.byteLength);
-  } catch (error) {
-    throw new JukinetError('JUKI_ERR_KEY_TYPE', 'the node public key is not an ECDSA P-256 key', {
-      cause: error,
-    });
-  }
 }
 
 function toPem(label: string, der: ArrayBuffer): string {

@@ -7,9 +7,16 @@ import 'reflect-metadata';
 import { createHash, createPrivateKey, createPublicKey, webcrypto, X509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { parseLocalGovernmentCode, type LocalGovernmentCode } from '../domain/local-government-code.js';
-import { JukinetError, isJukinetError, quote } from '../shared/errors.js';
-import { secureRandomBytes } from '../shared/random.js';
+import { JukinetError, quote } from '../shared/errors.js';
 import type { CaMaterial } from './ca.js';
+import {
+  ECDSA_SHA256,
+  EC_P256,
+  importP256SigningKey,
+  randomSerialNumber,
+  toP256SpkiDer,
+  wholeSeconds,
+} from './x509-keys.js';
 
 /** What a terminal-side certificate lets its holder do with a card: authenticate as a terminal, or administer it. */
 export const CardTerminalRole = {
@@ -38,8 +45,6 @@ export interface CardTerminalCertificateInfo {
   readonly publicKeyPem: string;
 }
 
-const EC_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
-const ECDSA_SHA256 = { name: 'ECDSA', hash: 'SHA-256' } as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const ORGANISATION = 'Jukinet';
 const CARD_UNIT = 'resident-card';
@@ -97,7 +102,7 @@ export async function createCardIssuerCa(options: {
       notBefore,
       notAfter,
       publicKey: keys.publicKey,
-      signingKey: await importSigningKey(options.parent),
+      signingKey: await importP256SigningKey(options.parent.privateKeyPem, 'the parent CA private key'),
       signingAlgorithm: ECDSA_SHA256,
       extensions: [
         ...extensions,
@@ -280,7 +285,7 @@ async function issueLeaf(
   },
 ): Promise<string> {
   const caCertificate = parseCertificate(ca.certificatePem);
-  const publicKey = toP256SpkiDer(options.publicKeyPem);
+  const publicKey = toP256SpkiDer(options.publicKeyPem, 'the public key');
   const notBefore = wholeSeconds(options.validFrom);
   const notAfter = wholeSeconds(options.validTo);
   if (notAfter.getTime() <= notBefore.getTime()) {
@@ -296,7 +301,7 @@ async function issueLeaf(
     notBefore,
     notAfter,
     publicKey,
-    signingKey: await importSigningKey(ca),
+    signingKey: await importP256SigningKey(ca.privateKeyPem, 'the card issuer private key'),
     signingAlgorithm: ECDSA_SHA256,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
@@ -344,48 +349,4 @@ function publicKeyPemOf(certificate: x509.X509Certificate): string {
   return createPublicKey({ key: Buffer.from(certificate.publicKey.rawData), format: 'der', type: 'spki' })
     .export({ type: 'spki', format: 'pem' })
     .toString();
-}
-
-// The helpers below repeat ca.ts's private ones; they are small, and ca.ts keeps its API unchanged.
-
-/** A positive 128-bit serial number, hex. */
-function randomSerialNumber(): string {
-  const bytes = secureRandomBytes(16);
-  bytes[0] = (bytes[0]! & 0x7f) | 0x01;
-  return Buffer.from(bytes).toString('hex');
-}
-
-/** Whole seconds: X.509 times carry no fractions. */
-function wholeSeconds(date: Date): Date {
-  return new Date(Math.floor(date.getTime() / 1000) * 1000);
-}
-
-async function importSigningKey(ca: CaMaterial): Promise<webcrypto.CryptoKey> {
-  let der: Buffer;
-  try {
-    const key = createPrivateKey(ca.privateKeyPem);
-    if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-      throw new Error('not an ECDSA P-256 key');
-    }
-    der = key.export({ type: 'pkcs8', format: 'der' });
-  } catch (error) {
-    if (isJukinetError(error)) throw error;
-    throw new JukinetError('JUKI_ERR_KEY_TYPE', 'the CA private key is not a P-256 PKCS#8 key', {
-      cause: error,
-    });
-  }
-  return webcrypto.subtle.importKey('pkcs8', der, EC_P256, false, ['sign']);
-}
-
-function toP256SpkiDer(publicKeyPem: string): ArrayBuffer {
-  try {
-    const key = createPublicKey(publicKeyPem);
-    if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-      throw new Error('not an ECDSA P-256 key');
-    }
-    const der = key.export({ type: 'spki', format: 'der' });
-    return der.buffer.slice(der.byteOffset, der.byteOffset + der.byteLength);
-  } catch (error) {
-    throw new JukinetError('JUKI_ERR_KEY_TYPE', 'the public key is not an ECDSA P-256 key', { cause: error });
-  }
 }
