@@ -130,19 +130,19 @@ export function ExaminationScreen({
 }
 
 /**
- * Who a notification is about, from what the list carries: the new record's name, the household's number, or the
- * record it produced once decided (a pending 届出 on a record names it only in its detail, which reads the record).
+ * Who a notification is about: the new record's name, the record it acts on (by its name now), or the household by
+ * its head and number.
  */
 function subjectLine(notification: NotificationView): string {
   const name = notification.request['name'];
+  const { subject } = notification;
   switch (subjectOf(notification.kind)) {
     case 'none':
       return typeof name === 'string' ? name : '';
     case 'household':
-      return `世帯番号 ${notification.householdId ?? ''}`;
+      return `${subject === null ? '' : `${subject.name}の世帯 `}世帯番号 ${notification.householdId ?? ''}`;
     case 'resident':
-      if (notification.results[0] !== undefined) return notification.results[0].name;
-      return typeof name === 'string' ? `新しい氏名 ${name}` : '';
+      return subject?.name ?? notification.results[0]?.name ?? '';
   }
 }
 
@@ -168,21 +168,19 @@ function Decision(props: {
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
-  const [subject, setSubject] = useState<ResidentDetail['resident'] | undefined>();
   const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
-  const residentId = notification.residentId;
-  const lookupId = residentId ?? memberNamedIn(notification);
+  // The record a 届出 acts on, as the server names it with the notification (read again once decided).
+  const subject = notification.residentId === null ? null : notification.subject;
+  const lookupId = notification.householdId === null ? undefined : memberNamedIn(notification);
   const decided = notification.status;
 
-  // The record a 届出 acts on, so that the examiner sees whom it concerns before deciding, and its household's
-  // members, whom a 世帯 change names by id; read again once decided, as a 氏名変更 or 住民票コード変更 leaves it.
+  // The household's members, whom a 世帯 change names by id.
   useEffect(() => {
     if (lookupId === undefined) return;
     let current = true;
     getJson<ResidentDetail>(`/api/residents/${encodeURIComponent(lookupId)}`).then(
       (detail) => {
         if (!current) return;
-        if (detail.resident.id === residentId) setSubject(detail.resident);
         const members = [detail.resident, ...(detail.household?.members ?? [])];
         setNames(new Map(members.map((member) => [member.id, member.name])));
       },
@@ -191,7 +189,7 @@ function Decision(props: {
     return () => {
       current = false;
     };
-  }, [lookupId, residentId, decided]);
+  }, [lookupId, decided]);
   const decidable = notification.status === 'pending' && mayDecide(operator, notification.kind);
   const ownEntry = notification.enteredBy.id === operator.id;
 
@@ -229,7 +227,7 @@ function Decision(props: {
   return (
     <section aria-labelledby="decision-heading" onKeyDown={onKeyDown}>
       <h2 id="decision-heading">{notification.label}の審査</h2>
-      {subject !== undefined && (
+      {subject !== null && (
         <p data-testid="decision-subject">
           対象:{' '}
           <a
@@ -245,7 +243,10 @@ function Decision(props: {
         </p>
       )}
       {notification.householdId !== null && (
-        <p data-testid="decision-subject">対象の世帯: 世帯番号 {notification.householdId}</p>
+        <p data-testid="decision-subject">
+          対象の世帯: 世帯番号 {notification.householdId}
+          {notification.subject !== null && `（世帯主 ${notification.subject.name}）`}
+        </p>
       )}
       <NotificationDetails notification={notification} names={names} onOpenResident={props.onOpenResident} />
       {decidable && ownEntry && (

@@ -173,6 +173,8 @@ export interface NotificationView {
   readonly decidedAt: string | null;
   readonly reason: string | null;
   readonly results: readonly ResidentSummary[];
+  /** Whom it concerns as the register has them now: the record, or the household's head; null for a new record. */
+  readonly subject: ResidentSummary | null;
 }
 
 /** What POST /api/notifications/check answers when the register would take the notification. */

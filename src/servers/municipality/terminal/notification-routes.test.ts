@@ -393,6 +393,49 @@ describeEachEngine('municipal 届出 routes', ({ openFresh }) => {
     }
   });
 
+  it('names whom each pending 届出 concerns: the record, or the head of the household; none for a new record', async () => {
+    const { store, muni, clerk, examiner, head, wife, cleanups } = await setUp();
+    try {
+      await clerk.call('POST', '/api/notifications', {
+        kind: 'name-change',
+        residentId: wife.id,
+        request: { name: '本郷 華子', nameKana: 'ホンゴウ ハナコ' },
+      });
+      muni.clock.advance(1000);
+      await clerk.call('POST', '/api/notifications', {
+        kind: 'household-head-change',
+        householdId: 'h-hongo',
+        request: { newHead: wife.id, relationships: { [head.id]: '夫' } },
+      });
+      muni.clock.advance(1000);
+      await clerk.call('POST', '/api/notifications', {
+        kind: 'birth',
+        request: {
+          name: '本郷 五郎',
+          nameKana: 'ホンゴウ ゴロウ',
+          birthDate: '2024-03-25',
+          sex: 'male',
+          address: ADDRESS,
+          household: { join: 'h-hongo' },
+          relationship: '子',
+        },
+      });
+      const listed = await examiner.call('GET', '/api/notifications?status=pending');
+      const views = listed.body['notifications'] as NotificationView[];
+      expect(views.map((view) => [view.kind, view.subject?.name ?? null])).toEqual([
+        ['birth', null],
+        ['household-head-change', '本郷 一郎'],
+        ['name-change', '本郷 花子'],
+      ]);
+      // The list is logged with the codes it showed.
+      const [logged] = (await readOperationRecords(store.db)).slice(-1);
+      expect(logged).toMatchObject({ fn: 'notification', access: 'read' });
+      expect([...logged!.records].sort()).toEqual([head.residentCode, wife.residentCode].sort());
+    } finally {
+      await cleanups();
+    }
+  });
+
   it('keeps duties apart: nobody confirms their own entry, the clerk confirms nothing, a decision is final', async () => {
     const { store, muni, clerk, examiner, examiner2, head, wife, cleanups } = await setUp();
     try {

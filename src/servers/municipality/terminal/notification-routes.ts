@@ -147,6 +147,13 @@ export function registerNotificationRoutes(
     return notification;
   }
 
+  /** The resident codes a notification's view shows: its subject's and its results'. */
+  function codesOf(notification: NotificationView): string[] {
+    return [notification.subject, ...notification.results].flatMap((summary) =>
+      summary === null ? [] : [summary.residentCode],
+    );
+  }
+
   /** The right a decision on notification `id` needs: execute on its kind's function. */
   async function decisionRight(id: string): Promise<OperationRequest> {
     const kind = await readNotificationKind(options.store.db, id);
@@ -190,11 +197,12 @@ export function registerNotificationRoutes(
   app.get('/api/notifications', async (request) => {
     const query = parseBody(listQuery, request.query);
     const fn = await readFunctionOf(request);
-    return perform(request, { fn, access: 'read' }, async ({ trx, session }) => {
+    return perform(request, { fn, access: 'read' }, async ({ trx, session, touch }) => {
       const notifications = await listNotifications(trx, {
         kinds: visibleKinds(session.operator.rights),
         ...(query.status === undefined ? {} : { status: query.status }),
       });
+      touch(...notifications.flatMap((notification) => codesOf(notification)));
       return ok({ notifications });
     });
   });
@@ -210,7 +218,7 @@ export function registerNotificationRoutes(
           `${quote(functionOfKind(notification.kind))} (read)`,
         );
       }
-      touch(...notification.results.map((result) => result.residentCode));
+      touch(...codesOf(notification));
       return ok({ notification });
     });
   });
@@ -261,7 +269,9 @@ export function registerNotificationRoutes(
         reason,
       });
       if (!decided) throw new JukinetError('JUKI_ERR_NOTIFICATION_NOT_PENDING', quote(id));
-      return ok({ notification: await readOrRefuse(scope.trx, id) });
+      const rejected = await readOrRefuse(scope.trx, id);
+      scope.touch(...codesOf(rejected));
+      return ok({ notification: rejected });
     });
   });
 }

@@ -3,7 +3,8 @@
 
 import type { Kysely, Transaction } from 'kysely';
 import { toIsoTimestamp, type Database } from '../../../store/index.js';
-import type { ResidentSummary } from './register-routes.js';
+import { createRegisterReader } from '../register/index.js';
+import { residentSummaryOf, type ResidentSummary } from './register-routes.js';
 import {
   notificationKindLabel,
   type NotificationInput,
@@ -38,6 +39,11 @@ export interface NotificationView {
   readonly reason: string | null;
   /** After confirmation: the records the action produced or changed; [] before. */
   readonly results: readonly ResidentSummary[];
+  /**
+   * Whom it concerns, as the register has them now: the record it acts on, or the head of the household it acts on;
+   * null for a 届出 that opens a record (its person is in `request`) or a household that no longer has a head.
+   */
+  readonly subject: ResidentSummary | null;
 }
 
 /** How many notifications a list answers at most. */
@@ -101,8 +107,15 @@ function selectViews(db: Db) {
 
 type ViewRow = Awaited<ReturnType<ReturnType<typeof selectViews>['executeTakeFirstOrThrow']>>;
 
-function viewOf(row: ViewRow): NotificationView {
+async function viewOf(db: Db, row: ViewRow): Promise<NotificationView> {
   const kind = row.kind as NotificationKind;
+  const reader = createRegisterReader(db);
+  const subjectId =
+    row.resident_id ??
+    (row.household_id === null
+      ? null
+      : ((await reader.getHousehold(row.household_id))?.headResidentId ?? null));
+  const subject = subjectId === null ? undefined : await reader.getResident(subjectId);
   return {
     id: row.id,
     kind,
@@ -118,13 +131,14 @@ function viewOf(row: ViewRow): NotificationView {
     decidedAt: row.decided_at,
     reason: row.reason,
     results: JSON.parse(row.results) as ResidentSummary[],
+    subject: subject === undefined ? null : residentSummaryOf(subject),
   };
 }
 
 /** The notification with this id, or undefined. */
 export async function readNotification(db: Db, id: string): Promise<NotificationView | undefined> {
   const row = await selectViews(db).where('n.id', '=', id).executeTakeFirst();
-  return row === undefined ? undefined : viewOf(row);
+  return row === undefined ? undefined : await viewOf(db, row);
 }
 
 /** The kind of the notification with this id (it never changes), or undefined. */
@@ -145,8 +159,9 @@ export async function listNotifications(
     .orderBy('n.id', 'desc')
     .limit(NOTIFICATION_LIST_LIMIT);
   if (filter.status !== undefined) query = query.where('n.status', '=', filter.status);
-  const rows = await query.execute();
-  return rows.map(viewOf);
+  const views: NotificationView[] = [];
+  for (const row of await query.execute()) views.push(await viewOf(db, row));
+  return views;
 }
 
 /**
