@@ -116,3 +116,12 @@ export {
   type Rights,
   type RightsOverrides,
 } from './operator-rights.js';
+export {
+  NOTIFICATION_KINDS,
+  NotificationStatus,
+  functionOfKind,
+  notificationKindLabel,
+  subjectOf,
+  type NotificationKind,
+  type NotificationSubject,
+} from './notification-kind.js';

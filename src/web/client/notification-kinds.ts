@@ -1,83 +1,28 @@
 // The 届出 vocabulary of the terminal: each kind's Japanese label, the terminal function it belongs to, what it acts on
 // (nothing, a record or a household), and the shapes POST /api/notifications takes and answers
-// (/tmp/contract/notifications-api.md; the request schemas are requestSchemas in the municipal register).
+// (docs/terminal-api.md; the request schemas are requestSchemas in the municipal register).
 
+import { functionOfKind, type NotificationKind, type NotificationStatus } from '../../domain/index.js';
 import type { OperatorView } from './api.js';
 
-/** The kinds, in the order the 届出 menu lists them. */
-export const NOTIFICATION_KINDS = [
-  'birth',
-  'entry-from-abroad',
-  'move-in',
-  'move-within',
-  'move-out',
-  'death',
-  'name-change',
-  'code-change',
-  'household-head-change',
-  'household-split',
-  'household-merge',
-  'official-entry',
-  'official-deletion',
-  'official-correction',
-] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
-
-export const notificationKindLabel: Readonly<Record<NotificationKind, string>> = {
-  birth: '出生届',
-  'entry-from-abroad': '国外からの転入届',
-  'move-in': '転入届',
-  'move-within': '転居届',
-  'move-out': '転出届',
-  death: '死亡届',
-  'name-change': '氏名変更',
-  'code-change': '住民票コード変更請求',
-  'household-head-change': '世帯主変更届',
-  'household-split': '世帯分離',
-  'household-merge': '世帯合併',
-  'official-entry': '職権記載',
-  'official-deletion': '職権消除',
-  'official-correction': '職権修正',
-};
-
-/** What a kind acts on: a new record, an existing record, or a household. */
-export type NotificationSubject = 'none' | 'resident' | 'household';
-
-export function subjectOf(kind: NotificationKind): NotificationSubject {
-  switch (kind) {
-    case 'birth':
-    case 'entry-from-abroad':
-    case 'move-in':
-    case 'official-entry':
-      return 'none';
-    case 'household-head-change':
-    case 'household-split':
-    case 'household-merge':
-      return 'household';
-    case 'move-within':
-    case 'move-out':
-    case 'death':
-    case 'name-change':
-    case 'code-change':
-    case 'official-deletion':
-    case 'official-correction':
-      return 'resident';
-  }
-}
-
-/** 職権 acts are the municipality's own (official-action); the rest are 届出 (notification). */
-export function functionOf(kind: NotificationKind): 'notification' | 'official-action' {
-  return kind.startsWith('official-') ? 'official-action' : 'notification';
-}
+export {
+  NOTIFICATION_KINDS,
+  functionOfKind,
+  notificationKindLabel,
+  subjectOf,
+  type NotificationKind,
+  type NotificationStatus,
+  type NotificationSubject,
+} from '../../domain/index.js';
 
 /** True when the operator may enter a notification of this kind. */
 export function mayEnter(operator: OperatorView, kind: NotificationKind): boolean {
-  return operator.rights[functionOf(kind)].includes('write');
+  return operator.rights[functionOfKind(kind)].includes('write');
 }
 
 /** True when the operator may confirm or reject a notification of this kind. */
 export function mayDecide(operator: OperatorView, kind: NotificationKind): boolean {
-  return operator.rights[functionOf(kind)].includes('execute');
+  return operator.rights[functionOfKind(kind)].includes('execute');
 }
 
 /** True when the operator may see the examination list at all. */
@@ -148,8 +93,6 @@ export interface NotificationInput {
   readonly householdId?: string;
   readonly request: Readonly<Record<string, unknown>>;
 }
-
-export type NotificationStatus = 'pending' | 'applied' | 'rejected';
 
 export const notificationStatusLabel: Readonly<Record<NotificationStatus, string>> = {
   pending: '審査待ち',

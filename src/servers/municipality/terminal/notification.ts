@@ -3,7 +3,17 @@
 // kind and its request onto the register's calls.
 
 import { z } from 'zod';
-import { addDays, compareIsoDates, type TerminalFunction } from '../../../domain/index.js';
+import {
+  NOTIFICATION_KINDS,
+  NotificationStatus,
+  addDays,
+  compareIsoDates,
+  functionOfKind,
+  notificationKindLabel,
+  subjectOf,
+  type NotificationKind,
+  type NotificationSubject,
+} from '../../../domain/index.js';
 import { describeIssues } from '../../../protocol/index.js';
 import { JukinetError, quote } from '../../../shared/errors.js';
 import {
@@ -26,74 +36,20 @@ import {
   type ResidentRecord,
 } from '../register/index.js';
 
-/** The kinds of 届出 and 職権 acts the terminal takes: the register's request kinds. */
-export type NotificationKind = keyof typeof requestSchemas;
-
-/** Every kind, in the order of the register's requests. */
-export const NOTIFICATION_KINDS = Object.keys(requestSchemas) as [NotificationKind, ...NotificationKind[]];
-
-/** The Japanese label of each kind, as the terminal shows it. */
-export const notificationKindLabel: Readonly<Record<NotificationKind, string>> = {
-  birth: '出生届',
-  'entry-from-abroad': '国外からの転入届',
-  'move-in': '転入届',
-  'move-within': '転居届',
-  'move-out': '転出届',
-  death: '死亡届',
-  'name-change': '氏名変更',
-  'code-change': '住民票コード変更請求',
-  'household-head-change': '世帯主変更届',
-  'household-split': '世帯分離',
-  'household-merge': '世帯合併',
-  'official-entry': '職権記載',
-  'official-deletion': '職権消除',
-  'official-correction': '職権修正',
+export {
+  NOTIFICATION_KINDS,
+  NotificationStatus,
+  functionOfKind,
+  notificationKindLabel,
+  subjectOf,
+  type NotificationKind,
+  type NotificationSubject,
 };
 
-/** A notification's state: pending (受付) until an examiner confirms (決裁: applied) or rejects it. */
-export const NotificationStatus = {
-  pending: 'pending',
-  applied: 'applied',
-  rejected: 'rejected',
-} as const;
-export type NotificationStatus = (typeof NotificationStatus)[keyof typeof NotificationStatus];
-
-/** What a kind names besides its request: nothing (a new record), a record, or a household. */
-export type NotificationSubject = 'none' | 'resident' | 'household';
-
-const SUBJECT_OF_KIND: Readonly<Record<NotificationKind, NotificationSubject>> = {
-  birth: 'none',
-  'entry-from-abroad': 'none',
-  'move-in': 'none',
-  'official-entry': 'none',
-  'move-within': 'resident',
-  'move-out': 'resident',
-  death: 'resident',
-  'name-change': 'resident',
-  'code-change': 'resident',
-  'official-deletion': 'resident',
-  'official-correction': 'resident',
-  'household-head-change': 'household',
-  'household-split': 'household',
-  'household-merge': 'household',
-};
-
-export function subjectOf(kind: NotificationKind): NotificationSubject {
-  return SUBJECT_OF_KIND[kind];
-}
-
-const OFFICIAL_KINDS: ReadonlySet<NotificationKind> = new Set<NotificationKind>([
-  'official-entry',
-  'official-deletion',
-  'official-correction',
-]);
-
-/** The terminal function a kind needs: the 職権 acts are `official-action`, every 届出 else `notification`. */
-export function functionOfKind(
-  kind: NotificationKind,
-): Extract<TerminalFunction, 'notification' | 'official-action'> {
-  return OFFICIAL_KINDS.has(kind) ? 'official-action' : 'notification';
-}
+// The register takes a request of every kind the terminal lists, and no other.
+type SameKeys<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : never;
+const requestKindsMatch: SameKeys<keyof typeof requestSchemas, NotificationKind> = true;
+void requestKindsMatch;
 
 const id = z.string().trim().min(1).max(64);
 
