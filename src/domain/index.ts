@@ -67,7 +67,7 @@ export {
   DEFAULT_OPERATING_HOURS,
   formatJapanDateTime,
   formatJapanIsoInstant,
-  HOLIDAY_DATA_YEARS,
+  holidayDataYears,
   minutesOfTimeOfDay,
   nationalHolidayOf,
   openingOfRefusal,

@@ -34,21 +34,25 @@ export const ClosedReason = {
 } as const;
 export type ClosedReason = (typeof ClosedReason)[keyof typeof ClosedReason];
 
-const HOLIDAYS = holidayJp.holidays as Readonly<Record<string, { readonly name: string }>>;
-const HOLIDAY_DATES = Object.keys(HOLIDAYS).sort();
+// Read on first use, not at load: a module that only imports this layer's index (the terminal's screens) then leaves
+// the holiday table out of its bundle.
+function holidays(): Readonly<Record<string, { readonly name: string }>> {
+  return holidayJp.holidays;
+}
 
 /**
  * The years the national holiday data of `@holiday-jp/holiday_jp` covers. Outside them no day counts as a holiday
  * (weekends, 12/29–1/3 and configured closed days still close the window); update the package before the last year.
  */
-export const HOLIDAY_DATA_YEARS = {
-  first: Number(HOLIDAY_DATES[0]?.slice(0, 4)),
-  last: Number(HOLIDAY_DATES.at(-1)?.slice(0, 4)),
-} as const;
+export function holidayDataYears(): { readonly first: number; readonly last: number } {
+  const dates = Object.keys(holidays()).sort();
+  return { first: Number(dates[0]?.slice(0, 4)), last: Number(dates.at(-1)?.slice(0, 4)) };
+}
 
 /** The name of the national holiday on an ISO date ("元日", "振替休日"…), or undefined on other days. */
 export function nationalHolidayOf(date: string): string | undefined {
-  return Object.hasOwn(HOLIDAYS, date) ? HOLIDAYS[date]?.name : undefined;
+  const table = holidays();
+  return Object.hasOwn(table, date) ? table[date]?.name : undefined;
 }
 
 /** A daily span of Japan time, "HH:MM" to "HH:MM"; it crosses midnight when `to` is earlier than `from`. */
