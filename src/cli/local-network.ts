@@ -23,7 +23,7 @@ import {
 } from '../servers/common/index.js';
 import {
   municipalityModule,
-  municipalityOptionsOf,
+  municipalityOptionsFor,
   type MunicipalityModule,
   type OfficialEntryRequest,
 } from '../servers/municipality/index.js';
@@ -148,7 +148,7 @@ export async function startLocalNetwork(
           const config = await layout.configOf(id);
           const node = await startNode(
             config,
-            (context) => municipalityModule(context, municipalityOptionsOf(config)),
+            (context) => municipalityModule(context, municipalityOptionsFor(config)),
             shared,
           );
           started.push(node);

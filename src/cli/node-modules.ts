@@ -2,26 +2,24 @@
 
 import type { NodeRole } from '../domain/node-id.js';
 import type { NodeConfig, NodeModuleFactory } from '../servers/common/index.js';
-import { municipalityModule, municipalityOptionsOf } from '../servers/municipality/index.js';
+import { municipalityModule, municipalityOptionsFor } from '../servers/municipality/index.js';
 import { nationalModule } from '../servers/national/index.js';
 import { prefectureModule } from '../servers/prefecture/index.js';
 import { JukinetError, quote } from '../shared/errors.js';
 
 /**
  * The module factory for `role`, with the options its node's `config` gives the module (a municipality's certifier
- * name); JUKI_ERR_CONFIG_INVALID for agencies, which no server kind runs yet.
+ * name and card issuer); JUKI_ERR_CONFIG_INVALID for agencies, which no server kind runs yet.
  */
-export function moduleFactoryOf(
-  role: NodeRole,
-  config?: Pick<NodeConfig, 'municipality'>,
-): NodeModuleFactory {
+export function moduleFactoryOf(role: NodeRole, config?: NodeConfig): NodeModuleFactory {
   switch (role) {
     case 'national':
       return (context) => nationalModule(context);
     case 'prefecture':
       return (context) => prefectureModule(context);
     case 'municipality':
-      return (context) => municipalityModule(context, municipalityOptionsOf(config ?? {}));
+      return (context) =>
+        municipalityModule(context, config === undefined ? {} : municipalityOptionsFor(config));
     case 'agency':
       throw new JukinetError('JUKI_ERR_CONFIG_INVALID', `no ${quote(role)} server in this build yet`);
   }

@@ -44,6 +44,8 @@ describe('defaultRights()', () => {
       { fn: 'notification', access: 'write' },
       { fn: 'certificate-issue', access: 'read' },
       { fn: 'certificate-issue', access: 'execute' },
+      { fn: 'card-issue', access: 'read' },
+      { fn: 'card-issue', access: 'write' },
       { fn: 'wide-area-copy', access: 'read' },
       { fn: 'wide-area-copy', access: 'execute' },
       { fn: 'identity-inquiry', access: 'read' },
@@ -78,6 +80,18 @@ describe('defaultRights()', () => {
         canPerform(rights, 'notification', 'write') && canPerform(rights, 'notification', 'execute'),
       ).toBe(false);
     }
+  });
+
+  it('no single role both takes a card application and registers it (docs/card-issuance.md)', () => {
+    for (const r of OPERATOR_ROLES) {
+      const rights = defaultRights(r);
+      expect(canPerform(rights, 'card-issue', 'write') && canPerform(rights, 'card-issue', 'execute')).toBe(
+        false,
+      );
+    }
+    expect(canPerform(defaultRights('counter-clerk'), 'card-issue', 'write')).toBe(true);
+    expect(canPerform(defaultRights('examiner'), 'card-issue', 'execute')).toBe(true);
+    expect(canPerform(defaultRights('system-administrator'), 'card-issue', 'read')).toBe(false);
   });
 });
 

@@ -19,6 +19,8 @@ export const TerminalFunction = {
   officialAction: 'official-action',
   /** 証明書交付: issue a copy of the 住民票 (写し) or a 記載事項証明書. */
   certificateIssue: 'certificate-issue',
+  /** 住基カード交付: apply for, register, personalise, hand over, suspend and take back resident cards. */
+  cardIssue: 'card-issue',
   /** 広域交付: issue a copy of another municipality's 住民票 (住基法第12条の4). */
   wideAreaCopy: 'wide-area-copy',
   /** 本人確認情報照会: query the prefectural or national identity information. */
@@ -42,6 +44,7 @@ export const terminalFunctionLabel: Readonly<Record<TerminalFunction, string>> =
   notification: '届出',
   'official-action': '職権処理',
   'certificate-issue': '証明書交付',
+  'card-issue': '住基カード交付',
   'wide-area-copy': '広域交付',
   'identity-inquiry': '本人確認情報照会',
   'operator-administration': '操作者管理',
@@ -70,6 +73,7 @@ export const FUNCTION_ACCESS: Readonly<Record<TerminalFunction, readonly AccessK
   notification: ['read', 'write', 'execute'],
   'official-action': ['read', 'write', 'execute'],
   'certificate-issue': ['read', 'execute'],
+  'card-issue': ['read', 'write', 'execute'],
   'wide-area-copy': ['read', 'execute'],
   'identity-inquiry': ['read'],
   'operator-administration': ['read', 'write'],
@@ -125,6 +129,7 @@ const ROLE_DEFAULTS: Readonly<Record<OperatorRole, RoleDefaults>> = {
     'resident-view': ['read'],
     notification: ['read', 'write'],
     'certificate-issue': ['read', 'execute'],
+    'card-issue': ['read', 'write'],
     'wide-area-copy': ['read', 'execute'],
     'identity-inquiry': ['read'],
     'own-log-view': ['read'],
@@ -135,6 +140,7 @@ const ROLE_DEFAULTS: Readonly<Record<OperatorRole, RoleDefaults>> = {
     notification: ['read', 'execute'],
     'official-action': ['read', 'write', 'execute'],
     'certificate-issue': ['read'],
+    'card-issue': ['read', 'execute'],
     'identity-inquiry': ['read'],
     'own-log-view': ['read'],
   },

@@ -23,9 +23,15 @@ export {
 } from './message-types.js';
 export {
   ALL_MESSAGES,
+  CARD_STATUS_PATH,
+  CardNetworkState,
+  cardStatusAnswerSchema,
+  cardStatusChanged,
   identityChanged,
   nodePing,
   nodeRelay,
+  type CardStatusAnswer,
+  type CardStatusChangedBody,
   type IdentityChangedBody,
 } from './messages/index.js';
 export { describeIssues } from './zod-issues.js';

@@ -375,6 +375,36 @@ export const ERRORS = {
   },
 
   // municipality: the register (既存住基) and its CS
+  JUKI_ERR_CARD_APPLICATION_DUPLICATE: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'Resident already has a card application in progress or a valid card',
+  },
+  JUKI_ERR_CARD_APPLICATION_NOT_FOUND: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'No card application matches',
+  },
+  JUKI_ERR_CARD_IDENTITY_CHECK_REQUIRED: {
+    origin: 'municipality',
+    category: 'validation',
+    message: "Card step needs the holder's identity check",
+  },
+  JUKI_ERR_CARD_ISSUANCE_STATE: {
+    origin: 'municipality',
+    category: 'business',
+    message: "Card issuance step is not allowed in the application's state",
+  },
+  JUKI_ERR_CARD_ISSUER_UNAVAILABLE: {
+    origin: 'municipality',
+    category: 'system',
+    message: 'Card issuer is not configured on this node',
+  },
+  JUKI_ERR_CARD_NOTICE_MISMATCH: {
+    origin: 'municipality',
+    category: 'security',
+    message: 'Notice number does not match the card',
+  },
   JUKI_ERR_CERTIFICATE_GLYPH_MISSING: {
     origin: 'municipality',
     category: 'validation',
@@ -534,6 +564,11 @@ export const ERRORS = {
   },
 
   // identity: the prefectural and national identity histories, relayed changes, consistency
+  JUKI_ERR_CARD_STATUS_ORIGIN: {
+    origin: 'national',
+    category: 'security',
+    message: 'Municipality may not change the status of this card',
+  },
   JUKI_ERR_IDENTITY_AUTHORITY: {
     origin: 'national',
     category: 'security',

@@ -6,6 +6,9 @@ export { SQLITE_MEMORY } from './sqlite-store.js';
 export {
   fromIsoTimestamp,
   toIsoTimestamp,
+  type CardApplicationTable,
+  type CardEventTable,
+  type CardStatusTable,
   type CodeBlockTable,
   type CodeHoldingTable,
   type CodePoolTable,

@@ -312,6 +312,66 @@ export interface NotificationTable {
   results: string;
 }
 
+/** A municipality's resident card application (住基カード交付申請) and the card it becomes (docs/card-issuance.md). */
+export interface CardApplicationTable {
+  /** UUIDv7. */
+  id: string;
+  /** The register record of the applicant. */
+  resident_id: string;
+  /** `new` (交付) or `reissue` (再交付). */
+  kind: string;
+  /** For a re-issuance, the card it replaces (suspended or returned). */
+  replaces_card_id: string | null;
+  /** `A` or `B`. */
+  face_version: string;
+  /** JSON: how the applicant's identity was checked at application (method, document type and number). */
+  identity_check: string;
+  /** The card's id, from registration (登録) on. */
+  card_id: string | null;
+  /** Base64url transport key of the blank card, from registration until personalisation removes it. */
+  transport_key: string | null;
+  /** SHA-256 fingerprint of the card certificate, from personalisation on. */
+  certificate_fingerprint: string | null;
+  /** ISO dates, from personalisation on. */
+  valid_from: string | null;
+  valid_until: string | null;
+  /** The 交付通知書's number, which handover checks. */
+  notice_number: string | null;
+  /** The last day to collect the card, an ISO date. */
+  collect_until: string | null;
+  applied_by: string;
+  applied_at: IsoTimestamp;
+}
+
+/** One step of a card application, in order: its state is derived from these (docs/card-issuance.md). */
+export interface CardEventTable {
+  application_id: string;
+  /** 1, 2, … per application. */
+  seq: number;
+  /** `applied`, `registered`, `personalised`, `notice-issued`, `handed-over`, `activated`, `suspended`, … */
+  kind: string;
+  /** The operator who did it. */
+  operator: string;
+  at: IsoTimestamp;
+  /** JSON: what the step recorded (an identity check, a reason). */
+  detail: string;
+}
+
+/** The national server's record of a card's network status (一時停止): no personal data, no resident code. */
+export interface CardStatusTable {
+  card_id: string;
+  /** The issuing municipality's node id. */
+  issuer: string;
+  /** SHA-256 fingerprint of the card certificate. */
+  fingerprint: string;
+  /** `suspended`, `active` or `returned`. */
+  state: string;
+  /** When the municipality changed it. */
+  changed_at: IsoTimestamp;
+  /** When the national server recorded it. */
+  recorded_at: IsoTimestamp;
+}
+
 /** Every table of a Jukinet database. Each migration that adds a table adds it here. */
 export interface Database {
   outbox_channel: OutboxChannelTable;
@@ -337,6 +397,9 @@ export interface Database {
   operation_log: OperationLogTable;
   linkage_applied: LinkageAppliedTable;
   notification: NotificationTable;
+  card_application: CardApplicationTable;
+  card_event: CardEventTable;
+  card_status: CardStatusTable;
 }
 
 /** The stored form of a moment: ISO-8601 UTC text, so that text order is time order on both engines. */

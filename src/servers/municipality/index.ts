@@ -2,6 +2,7 @@
 // interface (docs/linkage.md), run as one node by the runtime (docs/decisions/0004-servers.md).
 
 import type { Transaction } from 'kysely';
+import type { ResidentCard, VerifiedCard } from '../../card/index.js';
 import { parseNodeId, prefectureNodeOf, type ResidentCode } from '../../domain/index.js';
 import { nodePing } from '../../protocol/index.js';
 import { assert } from '../../shared/assert.js';
@@ -9,13 +10,24 @@ import { JukinetError, isJukinetError, quote } from '../../shared/errors.js';
 import type { Database } from '../../store/index.js';
 import { startCodeRefill, takeCode, type CodeRefill } from '../common/code-holding.js';
 import { consistencyRoute } from '../common/identity-history.js';
+import { dirname, join } from 'node:path';
 import type { NodeConfig } from '../common/config.js';
+import { openNodeCredentials } from '../common/node-credentials.js';
 import type { NodeContext, NodeModule } from '../common/node-module.js';
+import {
+  authenticateNetworkCard,
+  cardIssuerCaRoute,
+  createCardIssuer,
+  registerCardRoutes,
+  type CardIssuer,
+  type CardIssuerSetup,
+} from './cards/index.js';
 import { applyRegisterChangeOnce, LinkageSource } from './linkage-import.js';
 import { createRegister, type Register, type RegisterOptions } from './register/index.js';
 import { registerMunicipalTerminalRoutes } from './terminal/index.js';
 
 export * from './register/index.js';
+export * from './cards/index.js';
 export { applyRegisterChange, type CsOutcome } from './cs/index.js';
 export * from './terminal/index.js';
 export {
@@ -64,6 +76,13 @@ export {
 /** A municipal node's module: the runtime's contract plus the register the terminal, the CLI and the tests use. */
 export interface MunicipalityModule extends NodeModule {
   readonly register: Register;
+  /** The card issuer, when the node has one (MunicipalityOptions.cards). */
+  readonly cardIssuer: CardIssuer | undefined;
+  /**
+   * Authenticates a card presented at this municipality, whoever issued it, asking the national server whether it
+   * is suspended (JUKI_ERR_CARD_SUSPENDED); see docs/card-issuance.md.
+   */
+  authenticateCard(card: ResidentCard): Promise<VerifiedCard>;
 }
 
 export interface MunicipalityOptions {
@@ -76,6 +95,11 @@ export interface MunicipalityOptions {
    * `municipality.certifierName`. Default CERTIFIER_NAME_UNSET.
    */
   readonly certifierName?: string;
+  /**
+   * Where the card issuer keeps its keys, certificates and software cards (docs/card-issuance.md). Without it the
+   * card routes answer JUKI_ERR_CARD_ISSUER_UNAVAILABLE; authenticating other municipalities' cards still works.
+   */
+  readonly cards?: CardIssuerSetup;
 }
 
 /** The certifier's name a municipality prints until it configures one. */
@@ -85,6 +109,20 @@ export const CERTIFIER_NAME_UNSET = '（氏名未設定）';
 export function municipalityOptionsOf(config: Pick<NodeConfig, 'municipality'>): MunicipalityOptions {
   const certifierName = config.municipality?.certifierName;
   return certifierName === undefined ? {} : { certifierName };
+}
+
+/**
+ * Everything a municipal node's configuration gives its module: the certifier's name, and the card issuer, which keeps
+ * its files in `cards/` beside the node's key store and its keys in that key store (opened when first needed).
+ */
+export function municipalityOptionsFor(config: NodeConfig): MunicipalityOptions {
+  return {
+    ...municipalityOptionsOf(config),
+    cards: {
+      directory: join(dirname(config.pki.keyStore), 'cards'),
+      keyStore: async () => (await openNodeCredentials(config)).keyStore,
+    },
+  };
 }
 
 /**
@@ -120,18 +158,31 @@ export function municipalityModule(
     },
   };
   const register = createRegister(registerOptions);
+  const cardIssuer =
+    options.cards === undefined
+      ? undefined
+      : createCardIssuer(options.cards, { lgCode: parsed.lgCode, clock: context.clock });
   let refill: CodeRefill | undefined;
 
   return {
     role: 'municipality',
     register,
+    cardIssuer,
+    authenticateCard: (card) =>
+      authenticateNetworkCard(card, {
+        context,
+        ...(cardIssuer === undefined ? {} : { ownIssuer: cardIssuer }),
+      }),
     messages: [nodePing],
     apply(_trx, message) {
       if (message.envelope.type === nodePing.type) return Promise.resolve();
       // The registry refuses unknown types before apply; reaching here is a message this module listed but ignores.
       return Promise.reject(new JukinetError('JUKI_ERR_MESSAGE_TYPE_UNKNOWN', quote(message.envelope.type)));
     },
-    networkRoutes: () => [consistencyRoute({ store: context.store })],
+    networkRoutes: () => [
+      consistencyRoute({ store: context.store }),
+      ...(cardIssuer === undefined ? [] : [cardIssuerCaRoute(() => cardIssuer)]),
+    ],
     terminalRoutes(app, terminal) {
       registerMunicipalTerminalRoutes(app, terminal, {
         lgCode: parsed.lgCode,
@@ -143,6 +194,13 @@ export function municipalityModule(
         // The register's writes inside a terminal operation's transaction, logged with it (notification-routes.ts).
         registerWithin: (trx, outbox) =>
           createRegister({ ...registerOptions, reads: trx, transaction: (fn) => fn(trx, outbox) }),
+      });
+      registerCardRoutes(app, terminal, {
+        lgCode: parsed.lgCode,
+        certifierName: options.certifierName ?? CERTIFIER_NAME_UNSET,
+        clock: context.clock,
+        transaction: (fn) => context.transaction(fn),
+        issuer: cardIssuer,
       });
     },
     async start() {

@@ -6,10 +6,12 @@ import type { Transaction } from 'kysely';
 import { isNodeId, parseResidentCode, prefectureNodeOf, roleOf } from '../../domain/index.js';
 import { byRoles, verifyEnvelopeSignature, type NetworkRoute, type PeerIdentity } from '../../net/index.js';
 import {
+  cardStatusChanged,
   identityChanged,
   nodePing,
   nodeRelay,
   parseMessageBody,
+  type CardStatusChangedBody,
   type Envelope,
   type IdentityChangedBody,
   type RelayBody,
@@ -25,6 +27,7 @@ import {
 } from '../common/identity-history.js';
 import type { NodeContext, NodeModule } from '../common/node-module.js';
 import { createSecurityEventLog, type SecurityEventLog } from '../common/security-event-log.js';
+import { applyCardStatusChange, cardStatusRoute, mayChangeCardStatus } from './card-status.js';
 import { nationalCodeBlockRoutes } from './code-pool.js';
 
 /** The path of the national look-up by resident code. */
@@ -182,14 +185,19 @@ export function nationalModule(context: NodeContext): NationalModule {
   return {
     role: 'national',
     securityEvents,
-    messages: [nodePing, nodeRelay],
+    messages: [nodePing, nodeRelay, cardStatusChanged],
     authorise(peer: PeerIdentity, envelope: Envelope): boolean {
       if (envelope.from !== peer.nodeId) return false;
       if (envelope.type === nodePing.type) return true;
+      if (envelope.type === cardStatusChanged.type) return mayChangeCardStatus(peer, envelope);
       return envelope.type === nodeRelay.type && peer.role === 'prefecture';
     },
     async apply(trx, { envelope, body }) {
       if (envelope.type === nodePing.type) return;
+      if (envelope.type === cardStatusChanged.type) {
+        await applyCardStatusChange(trx, envelope, body as CardStatusChangedBody, { clock: context.clock });
+        return;
+      }
       if (envelope.type !== nodeRelay.type) {
         throw new JukinetError('JUKI_ERR_MESSAGE_TYPE_UNKNOWN', quote(envelope.type));
       }
@@ -198,6 +206,7 @@ export function nationalModule(context: NodeContext): NationalModule {
     networkRoutes: () => [
       consistencyRoute({ store: context.store }),
       lookupRoute,
+      cardStatusRoute(context.store),
       ...nationalCodeBlockRoutes(context),
     ],
     async stop() {

@@ -8,6 +8,9 @@ import { isJukinetError } from '../../shared/errors.js';
 import { MIGRATIONS, migrateToLatest, openStore } from '../index.js';
 
 const TABLES = [
+  'card_application',
+  'card_event',
+  'card_status',
   'code_block',
   'code_holding',
   'code_pool',

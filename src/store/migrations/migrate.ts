@@ -11,6 +11,7 @@ import { register } from './0004-register.js';
 import { operators } from './0005-operators.js';
 import { linkage } from './0006-linkage.js';
 import { notifications } from './0007-notifications.js';
+import { cards } from './0008-cards.js';
 
 /** Every migration, in order. Add a new one at the end and add its tables to `Database` in ../schema.ts. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -21,6 +22,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005_operators': operators,
   '0006_linkage': linkage,
   '0007_notifications': notifications,
+  '0008_cards': cards,
 };
 
 /** What `migrateToLatest()` did: the names of the migrations it applied now, in order (empty when up to date). */

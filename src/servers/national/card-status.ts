@@ -1,0 +1,100 @@
+// The national server's record of resident card suspensions (一時停止), so that every municipality sees a suspension
+// at once: card.status-changed from the issuing municipality, and the status query on the network port
+// (docs/protocol/card.status-changed.md). The table holds the card id, fingerprint, state and times, nothing personal.
+
+import type { Transaction } from 'kysely';
+import { parseNodeId } from '../../domain/index.js';
+import { byRoles, type NetworkRoute, type PeerIdentity } from '../../net/index.js';
+import {
+  CARD_STATUS_PATH,
+  cardStatusChanged,
+  type CardStatusAnswer,
+  type CardStatusChangedBody,
+  type Envelope,
+} from '../../protocol/index.js';
+import type { Clock } from '../../shared/clock.js';
+import { JukinetError, quote } from '../../shared/errors.js';
+import type { Database, Store } from '../../store/index.js';
+
+/** Whether `peer` may send `envelope` as a card status change: a municipality, on its own link. */
+export function mayChangeCardStatus(peer: PeerIdentity, envelope: Envelope): boolean {
+  return (
+    envelope.type === cardStatusChanged.type && envelope.from === peer.nodeId && peer.role === 'municipality'
+  );
+}
+
+/**
+ * Records a card's new status. Only the issuing municipality may speak for a card: the body's municipality must be the
+ * sender's, and a card first reported by another municipality stays theirs (JUKI_ERR_CARD_STATUS_ORIGIN). A change
+ * older than the one recorded is kept out, so a late retry never undoes a newer state.
+ */
+export async function applyCardStatusChange(
+  trx: Transaction<Database>,
+  envelope: Envelope,
+  body: CardStatusChangedBody,
+  options: { readonly clock: Clock },
+): Promise<void> {
+  const sender = parseNodeId(envelope.from);
+  if (sender.role !== 'municipality' || sender.lgCode !== body.issuerMunicipality) {
+    throw new JukinetError(
+      'JUKI_ERR_CARD_STATUS_ORIGIN',
+      `${quote(envelope.from)} reported card ${quote(body.cardId)} of ${quote(body.issuerMunicipality)}`,
+    );
+  }
+  const existing = await trx
+    .selectFrom('card_status')
+    .selectAll()
+    .where('card_id', '=', body.cardId)
+    .executeTakeFirst();
+  if (existing !== undefined && existing.issuer !== envelope.from) {
+    throw new JukinetError(
+      'JUKI_ERR_CARD_STATUS_ORIGIN',
+      `card ${quote(body.cardId)} belongs to ${quote(existing.issuer)}`,
+    );
+  }
+  const row = {
+    issuer: envelope.from,
+    fingerprint: body.fingerprint,
+    state: body.state,
+    changed_at: body.changedAt,
+    recorded_at: options.clock.now().toISOString(),
+  };
+  if (existing === undefined) {
+    await trx
+      .insertInto('card_status')
+      .values({ card_id: body.cardId, ...row })
+      .execute();
+  } else if (existing.changed_at <= body.changedAt) {
+    await trx.updateTable('card_status').set(row).where('card_id', '=', body.cardId).execute();
+  }
+}
+
+/** The status query: any municipality (or the national server itself) asks whether a card is suspended. */
+export function cardStatusRoute(store: Store): NetworkRoute {
+  return {
+    method: 'GET',
+    path: CARD_STATUS_PATH,
+    allow: byRoles('municipality', 'national'),
+    async handler({ params }) {
+      const cardId = params['cardId'] ?? '';
+      if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(cardId)) {
+        throw new JukinetError('JUKI_ERR_REQUEST_INVALID', `card id ${quote(cardId)}`);
+      }
+      const row = await store.db
+        .selectFrom('card_status')
+        .selectAll()
+        .where('card_id', '=', cardId)
+        .executeTakeFirst();
+      const answer: CardStatusAnswer =
+        row === undefined
+          ? { cardId, state: 'unknown', fingerprint: null, changedAt: null }
+          : {
+              cardId,
+              state: row.state as CardStatusAnswer['state'],
+              fingerprint: row.fingerprint,
+              changedAt: row.changed_at,
+            };
+      return { body: answer };
+    },
+  };
+}

@@ -1,0 +1,154 @@
+// A resident card across the real network: issued and activated at 文京区's terminal over HTTPS, authenticated at
+// 千代田区 (which fetches 文京区's card CA over mTLS and asks the national server about suspension), then suspended at
+// 文京区: the card.status-changed reaches the national server through the outbox, and 千代田区 refuses the card with
+// JUKI_ERR_CARD_SUSPENDED. Lifting the suspension makes it good again everywhere.
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { openSoftwareCard } from '../../src/card/index.js';
+import { openSoftwareKeyStore } from '../../src/crypto/index.js';
+import type { NodeId } from '../../src/domain/node-id.js';
+import { operatorSettingsFor } from '../../src/servers/common/index.js';
+import { createOperatorService } from '../../src/servers/common/operators/index.js';
+import {
+  connectTestTerminal,
+  logInOperators,
+  type TestAnswer,
+  type TestBrowser,
+} from '../../src/servers/common/terminal-api/testing/terminal-client.js';
+import {
+  municipalityModule,
+  type CardApplicationView,
+  type MunicipalityModule,
+  type ResidentRecord,
+} from '../../src/servers/municipality/index.js';
+import { nationalModule } from '../../src/servers/national/index.js';
+import { prefectureModule } from '../../src/servers/prefecture/index.js';
+import { describeEachEngine } from '../support/engines.js';
+import { testNetworks } from '../support/network.js';
+import { waitUntil } from '../support/wait.js';
+
+const NATIONAL = 'national' as NodeId;
+const TOKYO = 'pref-13' as NodeId;
+const BUNKYO = 'muni-131059' as NodeId;
+const CHIYODA = 'muni-131016' as NodeId;
+const CHECK = { method: 'photo-id', documentType: '運転免許証', documentNumber: '301234567890' };
+const network = testNetworks();
+
+function applicationOf(answer: TestAnswer): CardApplicationView {
+  expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(300);
+  return answer.body['application'] as CardApplicationView;
+}
+
+describeEachEngine('resident card suspension over the network', ({ createLocation }) => {
+  it('a card suspended at 文京区 is refused at 千代田区 with JUKI_ERR_CARD_SUSPENDED', async () => {
+    const { root, layout, start } = await network([NATIONAL, TOKYO, BUNKYO, CHIYODA], {
+      database: createLocation,
+    });
+    const national = await start(NATIONAL, nationalModule);
+    await start(TOKYO, (context) => prefectureModule(context, { lowWater: 10, blockSize: 50 }));
+    const bunkyo = await start<MunicipalityModule>(BUNKYO, (context) =>
+      municipalityModule(context, {
+        lowWater: 5,
+        blockSize: 20,
+        cards: {
+          directory: join(root, 'bunkyo-cards'),
+          keyStore: openSoftwareKeyStore(join(root, 'bunkyo-card-keys'), { passphrase: 'card keys' }),
+        },
+      }),
+    );
+    const chiyoda = await start<MunicipalityModule>(CHIYODA, (context) =>
+      municipalityModule(context, { lowWater: 5, blockSize: 20 }),
+    );
+
+    const config = await layout.configOf(BUNKYO);
+    const origin = bunkyo.terminalUrl.replace(/\/$/, '');
+    const terminal = connectTestTerminal({
+      origin,
+      caPem: await readFile(config.pki.caCertificate, 'utf8'),
+      service: createOperatorService(bunkyo.context.store, {
+        settings: operatorSettingsFor(config, Number(new URL(origin).port)),
+      }),
+    });
+    const browsers = await logInOperators(terminal, [
+      { loginName: 'madoguchi', displayName: '窓口 太郎', role: 'counter-clerk' },
+      { loginName: 'shinsa', displayName: '審査 次郎', role: 'examiner' },
+    ]);
+    const clerk = browsers.get('madoguchi')!;
+    const examiner = browsers.get('shinsa')!;
+    const post = (browser: TestBrowser, path: string, body: unknown = {}) =>
+      browser.call('POST', path, body, { 'x-jukinet-terminal': '1' });
+
+    const [resident] = (await bunkyo.module.register.recordOfficialEntries([
+      {
+        name: '本郷 一郎',
+        nameKana: 'ホンゴウ イチロウ',
+        birthDate: '1983-02-01',
+        sex: 'male',
+        address: '東京都文京区本郷二丁目2番2号',
+        household: { create: 'h-hongo' },
+      },
+    ])) as [ResidentRecord];
+
+    // Issued and activated at 文京区.
+    const applied = applicationOf(
+      await post(clerk, '/api/cards/applications', {
+        residentId: resident.id,
+        faceVersion: 'A',
+        identityCheck: CHECK,
+      }),
+    );
+    const base = `/api/cards/applications/${applied.id}`;
+    applicationOf(await post(examiner, `${base}/register`));
+    applicationOf(await post(examiner, `${base}/personalise`));
+    applicationOf(await post(examiner, `${base}/notice`));
+    const noticeNumber = (
+      await bunkyo.context.store.db
+        .selectFrom('card_application')
+        .select('notice_number')
+        .where('id', '=', applied.id)
+        .executeTakeFirstOrThrow()
+    ).notice_number!;
+    applicationOf(await post(clerk, `${base}/handover`, { noticeNumber, identityCheck: CHECK }));
+    const active = applicationOf(await post(clerk, `${base}/activate`, { pin: '2468' }));
+    expect(active.state).toBe('active');
+
+    // The resident shows the card at 千代田区: genuine, not suspended.
+    const cardPath = bunkyo.module.cardIssuer!.cardPath(active.cardId!);
+    const verified = await chiyoda.module.authenticateCard(await openSoftwareCard(cardPath));
+    expect(verified.cardId).toBe(active.cardId);
+    expect(verified.issuerMunicipality).toBe('131059');
+
+    // Lost: suspended at 文京区, seen by the national server, refused at 千代田区.
+    applicationOf(await post(clerk, `${base}/suspend`, { reason: 'loss' }));
+    const statusAtNational = () =>
+      national.context.store.db
+        .selectFrom('card_status')
+        .selectAll()
+        .where('card_id', '=', active.cardId!)
+        .executeTakeFirst();
+    await waitUntil('the suspension reaches the national server', async () => {
+      return (await statusAtNational())?.state === 'suspended';
+    });
+    expect(await statusAtNational()).toMatchObject({
+      issuer: BUNKYO,
+      fingerprint: active.certificateFingerprint,
+      state: 'suspended',
+    });
+    await expect(chiyoda.module.authenticateCard(await openSoftwareCard(cardPath))).rejects.toMatchObject({
+      code: 'JUKI_ERR_CARD_SUSPENDED',
+    });
+    await expect(bunkyo.module.authenticateCard(await openSoftwareCard(cardPath))).rejects.toMatchObject({
+      code: 'JUKI_ERR_CARD_SUSPENDED',
+    });
+
+    // Found again: the examiner lifts the suspension and the card is good at 千代田区 once more.
+    applicationOf(await post(examiner, `${base}/lift-suspension`, { identityCheck: CHECK }));
+    await waitUntil('the lifting reaches the national server', async () => {
+      return (await statusAtNational())?.state === 'active';
+    });
+    const again = await chiyoda.module.authenticateCard(await openSoftwareCard(cardPath));
+    expect(again.cardId).toBe(active.cardId);
+  });
+});
