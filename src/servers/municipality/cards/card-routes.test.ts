@@ -12,17 +12,15 @@ import { expect, it } from 'vitest';
 import { describeEachEngine } from '../../../../test/support/engines.js';
 import { openSoftwareCard } from '../../../card/index.js';
 import { openSoftwareKeyStore } from '../../../crypto/index.js';
-import type { NodeId } from '../../../domain/node-id.js';
 import {
   errorCodeOf,
-  logInOperators,
-  startTestTerminal,
   type TestAnswer,
   type TestBrowser,
 } from '../../common/terminal-api/testing/terminal-client.js';
 import type { ResidentRecord } from '../register/index.js';
 import { createTestMunicipality } from '../testing/test-municipality.js';
 import type { CardApplicationView } from './card-store.js';
+import { startMunicipalTerminal } from '../testing/municipal-terminal.js';
 
 const run = promisify(execFile);
 const ADDRESS = '東京都文京区本郷二丁目2番2号';
@@ -71,16 +69,7 @@ describeEachEngine('municipal card issuance routes', ({ openFresh }) => {
         household: { create: 'h-hongo' },
       },
     ])) as [ResidentRecord];
-    const terminal = await startTestTerminal(store, {
-      nodeId: 'muni-131059' as NodeId,
-      clock: muni.clock,
-      routes: (app, context) => muni.module.terminalRoutes?.(app, context),
-      cleanups,
-    });
-    const browsers = await logInOperators(terminal, [
-      { loginName: 'madoguchi', displayName: '窓口 太郎', role: 'counter-clerk' },
-      { loginName: 'shinsa', displayName: '審査 次郎', role: 'examiner' },
-    ]);
+    const { browsers } = await startMunicipalTerminal(store, muni, cleanups);
     return {
       store,
       muni,

@@ -25,11 +25,10 @@ import { secureRandomBytes } from '../../../shared/random.js';
 import { ok } from '../../../shared/result.js';
 import type { Database } from '../../../store/index.js';
 import type { NodeContext, TerminalRouteContext } from '../../common/node-module.js';
-import type { OperationRequest, OperationResult } from '../../common/operators/index.js';
-import { callerOf, parseBody } from '../../common/terminal-api/index.js';
+import { parseBody } from '../../common/terminal-api/index.js';
 import { createRegisterReader, type ResidentRecord } from '../register/index.js';
 import { issuerOf } from '../terminal/certificate-adapter.js';
-import { performWithOutbox, type NodeOperationScope } from '../terminal/node-operation.js';
+import { nodePerformer, type NodeOperationScope } from '../terminal/node-operation.js';
 import type { CardIssuer } from './card-issuer.js';
 import { reportCardStatus } from './card-network.js';
 import { renderCardNotice } from './card-notice.js';
@@ -97,21 +96,7 @@ export function registerCardRoutes(
   const today = (): string => japanDateOf(options.clock.now());
   const issuerNames = issuerOf(options.lgCode, options.certifierName);
 
-  function perform<T>(
-    request: FastifyRequest,
-    operation: OperationRequest,
-    work: (scope: NodeOperationScope) => Promise<OperationResult<T>>,
-  ): Promise<T> {
-    return performWithOutbox(
-      {
-        service: context.operators().service,
-        transaction: options.transaction,
-        caller: callerOf(request),
-        request: operation,
-      },
-      work,
-    );
-  }
+  const perform = nodePerformer(context, options.transaction);
 
   function requireIssuer(): CardIssuer {
     if (options.issuer === undefined) throw new JukinetError('JUKI_ERR_CARD_ISSUER_UNAVAILABLE');

@@ -1,10 +1,12 @@
 // perform() in the node's own transaction: the work of a terminal operation gets the outbox of that transaction, so
 // that a register change, the identity.changed it queues and the operation's log row commit together or not at all.
 
+import type { FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
 import { assert } from '../../../shared/assert.js';
 import type { Database } from '../../../store/index.js';
-import type { NodeContext, Outbox } from '../../common/node-module.js';
+import type { NodeContext, Outbox, TerminalRouteContext } from '../../common/node-module.js';
+import { callerOf } from '../../common/terminal-api/index.js';
 import type {
   Caller,
   OperationRequest,
@@ -49,4 +51,23 @@ export function performWithOutbox<T>(
       return work({ ...scope, outbox });
     },
   );
+}
+
+/** The perform() of a route file: each request's operation in a transaction of the node, with its outbox. */
+export type NodePerform = <T>(
+  request: FastifyRequest,
+  operation: OperationRequest,
+  work: (scope: NodeOperationScope) => Promise<OperationResult<T>>,
+) => Promise<T>;
+
+/** A NodePerform over the terminal's operator service and the node's `transaction`. */
+export function nodePerformer(
+  context: TerminalRouteContext,
+  transaction: NodeContext['transaction'],
+): NodePerform {
+  return (request, operation, work) =>
+    performWithOutbox(
+      { service: context.operators().service, transaction, caller: callerOf(request), request: operation },
+      work,
+    );
 }

@@ -6,20 +6,15 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeEachEngine } from '../../../../test/support/engines.js';
 import { generateResidentCode } from '../../../domain/index.js';
-import type { NodeId } from '../../../domain/node-id.js';
 import type { Store } from '../../../store/index.js';
 import { readOperationRecords } from '../../common/operators/index.js';
-import {
-  errorCodeOf,
-  logInOperators,
-  startTestTerminal,
-  type TestAnswer,
-} from '../../common/terminal-api/testing/terminal-client.js';
+import { errorCodeOf, type TestAnswer } from '../../common/terminal-api/testing/terminal-client.js';
 import { exportLinkageMessages } from '../linkage-export.js';
 import type { ResidentRecord } from '../register/index.js';
 import { createTestMunicipality } from '../testing/test-municipality.js';
 import type { NotificationView } from './notification-store.js';
 import { enterAndConfirm } from '../testing/notifications.js';
+import { startMunicipalTerminal } from '../testing/municipal-terminal.js';
 
 const ADDRESS = '東京都文京区本郷二丁目2番2号';
 
@@ -88,15 +83,7 @@ describeEachEngine('municipal 届出 routes', ({ openFresh }) => {
         relationship: '子',
       },
     ])) as [ResidentRecord, ResidentRecord, ResidentRecord];
-    const terminal = await startTestTerminal(store, {
-      nodeId: 'muni-131059' as NodeId,
-      clock: muni.clock,
-      routes: (app, context) => muni.module.terminalRoutes?.(app, context),
-      cleanups,
-    });
-    const browsers = await logInOperators(terminal, [
-      { loginName: 'madoguchi', displayName: '窓口 太郎', role: 'counter-clerk' },
-      { loginName: 'shinsa', displayName: '審査 次郎', role: 'examiner' },
+    const { terminal, browsers } = await startMunicipalTerminal(store, muni, cleanups, [
       { loginName: 'shinsa2', displayName: '審査 三郎', role: 'examiner' },
     ]);
     return {

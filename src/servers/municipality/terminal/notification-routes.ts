@@ -14,7 +14,7 @@ import { newUuidV7 } from '../../../shared/ids.js';
 import { ok } from '../../../shared/result.js';
 import { withSavepoint, type Database, type Store } from '../../../store/index.js';
 import type { NodeContext, TerminalRouteContext } from '../../common/node-module.js';
-import type { OperationRequest, OperationResult } from '../../common/operators/index.js';
+import type { OperationRequest } from '../../common/operators/index.js';
 import { callerOf, parseBody } from '../../common/terminal-api/index.js';
 import {
   createRegisterReader,
@@ -22,7 +22,7 @@ import {
   type Register,
   type ResidentRecord,
 } from '../register/index.js';
-import { performWithOutbox, type NodeOperationScope } from './node-operation.js';
+import { nodePerformer, type NodeOperationScope } from './node-operation.js';
 import {
   applyNotification,
   filingPeriodOf,
@@ -72,21 +72,7 @@ export function registerNotificationRoutes(
 ): void {
   const today = (): string => japanDateOf(options.clock.now());
 
-  function perform<T>(
-    request: FastifyRequest,
-    operation: OperationRequest,
-    work: (scope: NodeOperationScope) => Promise<OperationResult<T>>,
-  ): Promise<T> {
-    return performWithOutbox(
-      {
-        service: context.operators().service,
-        transaction: options.transaction,
-        caller: callerOf(request),
-        request: operation,
-      },
-      work,
-    );
-  }
+  const perform = nodePerformer(context, options.transaction);
 
   /**
    * The function a read is performed under: `notification`, or `official-action` for an operator who may read only

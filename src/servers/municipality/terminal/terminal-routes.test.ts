@@ -9,17 +9,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 import { describeEachEngine } from '../../../../test/support/engines.js';
-import type { NodeId } from '../../../domain/node-id.js';
 import { readOperationRecords } from '../../common/operators/index.js';
-import {
-  errorCodeOf,
-  logInOperators,
-  startTestTerminal,
-  type TestAnswer,
-} from '../../common/terminal-api/testing/terminal-client.js';
+import { errorCodeOf, type TestAnswer } from '../../common/terminal-api/testing/terminal-client.js';
 import { CERTIFIER_NAME_UNSET, municipalityOptionsOf, type MunicipalityOptions } from '../index.js';
 import type { ResidentRecord } from '../register/index.js';
 import { createTestMunicipality } from '../testing/test-municipality.js';
+import { startMunicipalTerminal } from '../testing/municipal-terminal.js';
 
 const run = promisify(execFile);
 
@@ -85,16 +80,7 @@ describeEachEngine('municipal terminal routes', ({ openFresh }) => {
       date: '2024-03-15',
       filedOn: '2024-03-10',
     });
-    const terminal = await startTestTerminal(store, {
-      nodeId: 'muni-131059' as NodeId,
-      clock: muni.clock,
-      routes: (app, context) => muni.module.terminalRoutes?.(app, context),
-      cleanups,
-    });
-    const browsers = await logInOperators(terminal, [
-      { loginName: 'madoguchi', displayName: '窓口 太郎', role: 'counter-clerk' },
-      { loginName: 'shinsa', displayName: '審査 次郎', role: 'examiner' },
-    ]);
+    const { terminal, browsers } = await startMunicipalTerminal(store, muni, cleanups);
     return { store, terminal, browsers, head, wife, moved, cleanups };
   }
 
