@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCardIssuerCa, createRootCa, generateNodeKeyPair, signCanonical } from '../crypto/index.js';
 import { generateResidentCode } from '../domain/index.js';
 import { createFixedClock } from '../shared/clock.js';
-import { isJukinetError, type ErrorCode } from '../shared/errors.js';
 import { personaliseCard } from './card-issuance.js';
 import { activateCard } from './card-terminal.js';
 import { authenticateCard } from './card-verifier.js';
@@ -17,18 +16,9 @@ import {
   TEST_TODAY,
   TEST_TRANSPORT_KEY,
   TEST_VALIDITY,
+  refusalOf as refusal,
   type TestCardWorld,
 } from './testing/test-cards.js';
-
-async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isJukinetError(error)) return error.code;
-    throw error;
-  }
-  throw new Error('the card was not refused');
-}
 
 describe('authenticateCard()', () => {
   let dir: string;

@@ -28,18 +28,9 @@ import {
   TEST_TODAY,
   TEST_TRANSPORT_KEY,
   TEST_VALIDITY,
+  refusalOf as refusal,
   type TestCardWorld,
 } from './testing/test-cards.js';
-
-async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isJukinetError(error)) return error.code;
-    throw error;
-  }
-  throw new Error('the command was not refused');
-}
 
 describe('software card', () => {
   let dir: string;

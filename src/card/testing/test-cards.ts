@@ -17,6 +17,7 @@ import {
   type ResidentCode,
 } from '../../domain/index.js';
 import type { Clock } from '../../shared/clock.js';
+import { isJukinetError, type ErrorCode } from '../../shared/errors.js';
 import { personaliseCard } from '../card-issuance.js';
 import { activateCard, type CardTerminalKey } from '../card-terminal.js';
 import type { CardTrust } from '../card-verifier.js';
@@ -111,4 +112,15 @@ export async function createTestCardWorld(): Promise<TestCardWorld> {
     },
   };
   return world;
+}
+
+/** The code of the JukinetError a command or check was refused with; fails the test when it was not refused. */
+export async function refusalOf(promise: Promise<unknown>): Promise<ErrorCode> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isJukinetError(error)) return error.code;
+    throw error;
+  }
+  throw new Error('not refused');
 }
