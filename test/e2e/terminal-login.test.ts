@@ -3,57 +3,27 @@
 // 初期設定, logs in with password and key, enrols a 窓口担当 and their key at 操作者管理; the clerk logs in and sees
 // the login in 自己操作履歴; a wrong password is refused in Japanese. Screenshots go to test-artifacts/.
 
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { moduleFactoryOf } from '../../src/cli/node-modules.js';
 import { initFirstAdministrator } from '../../src/cli/operator.js';
-import type { NodeId } from '../../src/domain/node-id.js';
-import {
-  prepareNetwork,
-  startNode,
-  type NodeConfig,
-  type NodeModule,
-  type RunningNode,
-} from '../../src/servers/common/index.js';
-import { freePortRange } from '../../src/servers/common/testing/free-ports.js';
-import type { MunicipalityModule } from '../../src/servers/municipality/index.js';
 import { toIsoTimestamp } from '../../src/store/index.js';
-import { artifactPath, launchBrowser } from '../support/browser.js';
+import {
+  logOut,
+  openTerminalPage,
+  screenshot,
+  startTerminalNetwork,
+  type TerminalNetwork,
+} from '../support/terminal.js';
 
-const IDS = ['national', 'pref-13', 'muni-131059'] as NodeId[];
 const ADMIN_PASSWORD = 'sakura no hana ga saku';
 const CLERK_PASSWORD = 'tsukimi dango 2024';
-const running: RunningNode<NodeModule>[] = [];
-let root: string;
-let browser: Browser;
-let municipalityConfig: NodeConfig;
+let network: TerminalNetwork;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'jukinet-login-'));
-  const layout = await prepareNetwork(root, { nodeIds: IDS, basePort: await freePortRange(6) });
-  for (const id of IDS) {
-    const config = await layout.configOf(id);
-    running.push(await startNode(config, moduleFactoryOf(config.role), { logger: pino({ enabled: false }) }));
-  }
-  municipalityConfig = await layout.configOf('muni-131059' as NodeId);
-  const certificatePem = await readFile(municipalityConfig.pki.certificate, 'utf8');
-  browser = await launchBrowser({ trustedCertificates: [certificatePem] });
+  network = await startTerminalNetwork('login');
 });
 
-afterAll(async () => {
-  await browser?.close();
-  for (const node of running.splice(0).reverse()) await node.stop();
-  await rm(root, { recursive: true, force: true });
-});
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.evaluate('document.fonts.ready.then(() => true)');
-  await page.screenshot({ path: await artifactPath(name), fullPage: true });
-}
+afterAll(() => network?.stop());
 
 /** Fills the login form and submits it with Enter from the password field, as at the keyboard. */
 async function logIn(page: Page, loginName: string, password: string): Promise<void> {
@@ -62,13 +32,8 @@ async function logIn(page: Page, loginName: string, password: string): Promise<v
   await page.getByLabel('パスワード').press('Enter');
 }
 
-async function logOut(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'ログアウト' }).click();
-  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('ログイン');
-}
-
 it('sets up the first administrator, logs in with password and key, enrols a clerk who sees their own log', async () => {
-  const municipality = running.at(-1)!;
+  const { municipality, municipalityConfig } = network;
   expect(municipality.terminalUrl).toMatch(/^https:\/\/localhost:\d+\/$/);
   const created = await initFirstAdministrator(municipalityConfig, {
     loginName: 'kanri',
@@ -78,21 +43,7 @@ it('sets up the first administrator, logs in with password and key, enrols a cle
   });
   expect(created.setupUrl).toBe(`${municipality.terminalUrl}setup#${created.setupCode}`);
 
-  const context = await browser.newContext({ locale: 'ja-JP' });
-  const page = await context.newPage();
-  const failures: string[] = [];
-  page.on('pageerror', (error) => failures.push(error.message));
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'usb',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-    },
-  });
+  const { context, page, failures } = await openTerminalPage(network.browser);
 
   // 初期設定 with the code from the URL's fragment.
   await page.goto(created.setupUrl);
@@ -155,7 +106,7 @@ it('sets up the first administrator, logs in with password and key, enrols a cle
   await screenshot(page, 'terminal-login-05-own-log');
 
   // 住民検索 from the home screen, then 住民票照会 of the record found.
-  await (municipality.module as MunicipalityModule).register.recordOfficialEntry({
+  await municipality.module.register.recordOfficialEntry({
     name: '本郷 一郎',
     nameKana: 'ホンゴウ イチロウ',
     birthDate: '1983-02-01',
