@@ -3,16 +3,13 @@
 // 文京区: the card.status-changed reaches the national server through the outbox, and 千代田区 refuses the card with
 // JUKI_ERR_CARD_SUSPENDED. Lifting the suspension makes it good again everywhere.
 
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { openSoftwareCard } from '../../src/card/index.js';
 import { openSoftwareKeyStore } from '../../src/crypto/index.js';
 import type { NodeId } from '../../src/domain/node-id.js';
-import { operatorSettingsFor } from '../../src/servers/common/index.js';
-import { createOperatorService } from '../../src/servers/common/operators/index.js';
 import {
-  connectTestTerminal,
+  connectNodeTerminal,
   logInOperators,
   type TestAnswer,
   type TestBrowser,
@@ -62,15 +59,7 @@ describeEachEngine('resident card suspension over the network', ({ createLocatio
       municipalityModule(context, { lowWater: 5, blockSize: 20 }),
     );
 
-    const config = await layout.configOf(BUNKYO);
-    const origin = bunkyo.terminalUrl.replace(/\/$/, '');
-    const terminal = connectTestTerminal({
-      origin,
-      caPem: await readFile(config.pki.caCertificate, 'utf8'),
-      service: createOperatorService(bunkyo.context.store, {
-        settings: operatorSettingsFor(config, Number(new URL(origin).port)),
-      }),
-    });
+    const terminal = await connectNodeTerminal(bunkyo, await layout.configOf(BUNKYO));
     const browsers = await logInOperators(terminal, [
       { loginName: 'madoguchi', displayName: '窓口 太郎', role: 'counter-clerk' },
       { loginName: 'shinsa', displayName: '審査 次郎', role: 'examiner' },

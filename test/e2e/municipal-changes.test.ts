@@ -20,7 +20,6 @@ const BUNKYO = 'muni-131059' as NodeId;
 const MATSUBARA = 'muni-272175' as NodeId;
 const network = testNetworks();
 
-/** Polls until `condition` holds, failing after `limitMs` so the test always ends by itself. */
 async function inboxTypes(store: Store, from: NodeId): Promise<string[]> {
   const rows = await store.db
     .selectFrom('inbox')

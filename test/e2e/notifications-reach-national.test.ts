@@ -3,15 +3,12 @@
 // examiner confirms it (another examiner confirms the 職権 acts), over the terminal's HTTPS API; each reaches the
 // national server as an identity change with its 異動事由. A 世帯 change sends nothing.
 
-import { readFile } from 'node:fs/promises';
 import { expect, it } from 'vitest';
 import { generateResidentCode, type ResidentCode } from '../../src/domain/index.js';
 import type { NodeId } from '../../src/domain/node-id.js';
 import { identityHistory } from '../../src/servers/common/identity-history.js';
-import { createOperatorService } from '../../src/servers/common/operators/index.js';
-import { operatorSettingsFor } from '../../src/servers/common/index.js';
 import {
-  connectTestTerminal,
+  connectNodeTerminal,
   logInOperators,
 } from '../../src/servers/common/terminal-api/testing/terminal-client.js';
 import { municipalityModule, type MunicipalityModule } from '../../src/servers/municipality/index.js';
@@ -28,7 +25,6 @@ const BUNKYO = 'muni-131059' as NodeId;
 const ADDRESS = '東京都文京区本郷二丁目2番2号';
 const network = testNetworks();
 
-/** Polls until `condition` holds, failing after `limitMs` so the test always ends by itself. */
 describeEachEngine('届出 over the network', ({ createLocation }) => {
   it('every identity-changing 届出 confirmed at the terminal reaches the national server with its 異動事由', async () => {
     const { layout, start } = await network([NATIONAL, TOKYO, BUNKYO], { database: createLocation });
@@ -39,15 +35,7 @@ describeEachEngine('届出 over the network', ({ createLocation }) => {
     );
 
     // The operators, enrolled as the CLI and 操作者管理 would, log in over the terminal's HTTPS port.
-    const config = await layout.configOf(BUNKYO);
-    const origin = bunkyo.terminalUrl.replace(/\/$/, '');
-    const terminal = connectTestTerminal({
-      origin,
-      caPem: await readFile(config.pki.caCertificate, 'utf8'),
-      service: createOperatorService(bunkyo.context.store, {
-        settings: operatorSettingsFor(config, Number(new URL(origin).port)),
-      }),
-    });
+    const terminal = await connectNodeTerminal(bunkyo, await layout.configOf(BUNKYO));
     const browsers = await logInOperators(terminal, [
       { loginName: 'madoguchi', displayName: '窓口 太郎', role: 'counter-clerk' },
       { loginName: 'shinsa', displayName: '審査 次郎', role: 'examiner' },

@@ -1,6 +1,7 @@
 // Test helper: a terminal server on port 0 over a real store, browsers with their own cookie jars talking to it over
 // TLS, and operators enrolled and logged in with software security keys, for route tests of any node kind.
 
+import { readFile } from 'node:fs/promises';
 import { request, type Server } from 'node:https';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
@@ -19,7 +20,9 @@ import {
   createSoftAuthenticator,
   type SoftAuthenticator,
 } from '../../operators/testing/soft-authenticator.js';
-import type { TerminalRouteContext } from '../../node-module.js';
+import { operatorSettingsFor, type NodeConfig } from '../../config.js';
+import type { NodeModule, TerminalRouteContext } from '../../node-module.js';
+import type { RunningNode } from '../../runtime.js';
 import { createTerminalServer, type NodeStatus } from '../../terminal-server.js';
 import type { TerminalOperators } from '../session-routes.js';
 
@@ -259,4 +262,22 @@ export async function logInOperators(
     browsers.set(operator.loginName, browser);
   }
   return browsers;
+}
+
+/**
+ * A TestTerminal for the terminal of a running node, from its configuration: trusting the network CA, with an operator
+ * service over the node's store and settings for the first administrator.
+ */
+export async function connectNodeTerminal(
+  node: Pick<RunningNode<NodeModule>, 'terminalUrl' | 'context'>,
+  config: NodeConfig,
+): Promise<TestTerminal> {
+  const origin = node.terminalUrl.replace(/\/$/, '');
+  return connectTestTerminal({
+    origin,
+    caPem: await readFile(config.pki.caCertificate, 'utf8'),
+    service: createOperatorService(node.context.store, {
+      settings: operatorSettingsFor(config, Number(new URL(origin).port)),
+    }),
+  });
 }
