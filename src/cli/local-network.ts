@@ -9,6 +9,7 @@ import {
   listPrefectures,
   LocalGovernmentKind,
   checkLocalGovernmentCode,
+  japanDateOf,
   type LocalGovernmentCode,
   type NodeId,
 } from '../domain/index.js';
@@ -207,7 +208,7 @@ export async function seedPopulation(
 ): Promise<Map<NodeId, number>> {
   const seeded = new Map<NodeId, number>();
   if (options.population === 0) return seeded;
-  const referenceDate = options.referenceDate ?? new Date().toISOString().slice(0, 10);
+  const referenceDate = options.referenceDate ?? japanDateOf(new Date());
   // One line per municipality for a few; for many (--municipalities all), one line per hundred.
   const lineEach = municipalities.length > SEED_LINES_MAX;
   let done = 0;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { pino, type Logger } from 'pino';
-import { type LocalGovernmentCode, type NodeId, type ResidentCode } from '../domain/index.js';
+import { japanDateOf, type LocalGovernmentCode, type NodeId, type ResidentCode } from '../domain/index.js';
 import { identityHistory, type ConsistencyDigest } from '../servers/common/identity-history.js';
 import { DEFAULT_BASE_PORT, displayNameOf } from '../servers/common/index.js';
 import { JukinetError, isJukinetError } from '../shared/errors.js';
@@ -233,7 +233,7 @@ export async function runSmoke(options: {
     const bunkyo = byCode('131059').module.register;
     const matsubara = byCode('272175').module.register;
     const takikawa = byCode('012254').module.register;
-    const today = new Date().toISOString().slice(0, 10);
+    const today = japanDateOf(new Date());
 
     const [parent, mover] = await bunkyo.listResidents({ limit: 2 });
     const [deceased] = await takikawa.listResidents({ limit: 1 });

@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import { checkConsistency } from '../../src/cli/check.js';
 import { moduleFactoryOf } from '../../src/cli/node-modules.js';
-import type { LocalGovernmentCode, NodeId } from '../../src/domain/index.js';
+import { japanDateOf, type LocalGovernmentCode, type NodeId } from '../../src/domain/index.js';
 import type { ConsistencyDigest } from '../../src/servers/common/identity-history.js';
 import {
   prepareNetwork,
@@ -42,7 +42,7 @@ const KILL_AFTER_NATIONAL = 2_000;
 const CLERKS = 4;
 const LIMIT_MS = 400_000;
 const silent = pino({ enabled: false });
-const TODAY = new Date().toISOString().slice(0, 10);
+const TODAY = japanDateOf(new Date());
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import { moduleFactoryOf } from '../../src/cli/node-modules.js';
+import { japanDateOf } from '../../src/domain/index.js';
 import type { NodeId } from '../../src/domain/node-id.js';
 import { identityHistory } from '../../src/servers/common/identity-history.js';
 import {
@@ -66,7 +67,7 @@ it('a prefecture run by `jukinet serve` in its own process relays a birth from t
   const baby = await municipality.module.register.recordBirth({
     name: '文京 花子',
     nameKana: 'ブンキョウ ハナコ',
-    birthDate: new Date().toISOString().slice(0, 10),
+    birthDate: japanDateOf(new Date()),
     sex: 'female',
     address: '東京都文京区本郷一丁目1番1号',
   });

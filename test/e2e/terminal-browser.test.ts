@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { moduleFactoryOf } from '../../src/cli/node-modules.js';
+import { japanDateOf } from '../../src/domain/index.js';
 import type { NodeId } from '../../src/domain/node-id.js';
 import {
   prepareNetwork,
@@ -46,7 +47,7 @@ it('shows the municipal server in Japanese with its state and its queue to the p
   await municipality.module.register.recordBirth({
     name: '文京 花子',
     nameKana: 'ブンキョウ ハナコ',
-    birthDate: new Date().toISOString().slice(0, 10),
+    birthDate: japanDateOf(new Date()),
     sex: 'female',
     address: '東京都文京区本郷一丁目1番1号',
   });
