@@ -119,9 +119,10 @@ export async function startLocalNetwork(
   const nodeOptions = { ...options.nodeOptions, logger: options.logger };
 
   try {
+    const nationalConfig = await layout.configOf('national' as NodeId);
     const national = await startNode(
-      await layout.configOf('national' as NodeId),
-      moduleFactoryOf('national'),
+      nationalConfig,
+      moduleFactoryOf('national', nationalConfig),
       nodeOptions,
     );
     started.push(national);

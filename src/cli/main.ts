@@ -2,6 +2,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { isJukinetError } from '../shared/errors.js';
+import { registerCardCommands } from './card.js';
 import { registerCheckCommands } from './check.js';
 import { registerCodeCommands } from './code.js';
 import { registerLgCommands } from './lg.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .exitOverride()
     .showHelpAfterError();
+  registerCardCommands(program);
   registerCheckCommands(program);
   registerCodeCommands(program);
   registerLgCommands(program);

@@ -3,7 +3,7 @@
 import type { NodeRole } from '../domain/node-id.js';
 import type { NodeConfig, NodeModuleFactory } from '../servers/common/index.js';
 import { municipalityModule, municipalityOptionsFor } from '../servers/municipality/index.js';
-import { nationalModule } from '../servers/national/index.js';
+import { nationalModule, nationalOptionsFor } from '../servers/national/index.js';
 import { prefectureModule } from '../servers/prefecture/index.js';
 import { JukinetError, quote } from '../shared/errors.js';
 
@@ -14,7 +14,7 @@ import { JukinetError, quote } from '../shared/errors.js';
 export function moduleFactoryOf(role: NodeRole, config?: NodeConfig): NodeModuleFactory {
   switch (role) {
     case 'national':
-      return (context) => nationalModule(context);
+      return (context) => nationalModule(context, config === undefined ? {} : nationalOptionsFor(config));
     case 'prefecture':
       return (context) => prefectureModule(context);
     case 'municipality':

@@ -49,6 +49,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const ORGANISATION = 'Jukinet';
 const CARD_UNIT = 'resident-card';
 const ISSUER_UNIT = 'card-issuer';
+const TERMINAL_CA_UNIT = 'card-terminal-ca';
 const CARD_URI = 'urn:jukinet:card:';
 const LG_URI = 'urn:jukinet:lg:';
 const TERMINAL_URI = 'urn:jukinet:terminal:';
@@ -68,18 +69,49 @@ export async function createCardIssuerCa(options: {
   validDays?: number;
 }): Promise<CaMaterial> {
   const code = parseLocalGovernmentCode(options.municipalityCode);
+  return createCardCa({
+    unit: ISSUER_UNIT,
+    commonName: options.commonName ?? `Jukinet card CA ${code}`,
+    names: [{ type: 'url', value: `${LG_URI}${code}` }],
+    validDays: options.validDays ?? 3650 + 365,
+    ...(options.parent === undefined ? {} : { parent: options.parent }),
+    ...(options.validFrom === undefined ? {} : { validFrom: options.validFrom }),
+  });
+}
+
+/**
+ * Creates the network's card terminal CA (カード端末認証局), self-signed, which the national centre keeps: it
+ * certifies the card terminals and card administrators of every municipality, and every card trusts it, so that a card
+ * issued anywhere accepts the counter of any municipality. Valid 20 years by default, longer than any card it serves.
+ */
+export async function createCardTerminalCa(
+  options: { validFrom?: Date; validDays?: number } = {},
+): Promise<CaMaterial> {
+  return createCardCa({
+    unit: TERMINAL_CA_UNIT,
+    commonName: 'Jukinet card terminal CA',
+    names: [{ type: 'url', value: `${TERMINAL_URI}ca` }],
+    validDays: options.validDays ?? 20 * 365 + 5,
+    ...(options.validFrom === undefined ? {} : { validFrom: options.validFrom }),
+  });
+}
+
+async function createCardCa(options: {
+  unit: string;
+  commonName: string;
+  names: x509.JsonGeneralName[];
+  validDays: number;
+  parent?: CaMaterial;
+  validFrom?: Date;
+}): Promise<CaMaterial> {
   const notBefore = wholeSeconds(options.validFrom ?? new Date());
-  const notAfter = new Date(notBefore.getTime() + (options.validDays ?? 3650 + 365) * DAY_MS);
+  const notAfter = new Date(notBefore.getTime() + options.validDays * DAY_MS);
   const keys = await webcrypto.subtle.generateKey(EC_P256, true, ['sign', 'verify']);
-  const subject = [
-    { O: [ORGANISATION] },
-    { OU: [ISSUER_UNIT] },
-    { CN: [options.commonName ?? `Jukinet card CA ${code}`] },
-  ];
+  const subject = [{ O: [ORGANISATION] }, { OU: [options.unit] }, { CN: [options.commonName] }];
   const extensions = [
     new x509.BasicConstraintsExtension(true, 0, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-    new x509.SubjectAlternativeNameExtension([{ type: 'url', value: `${LG_URI}${code}` }]),
+    new x509.SubjectAlternativeNameExtension(options.names),
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
   ];
   let certificate: x509.X509Certificate;
@@ -172,6 +204,11 @@ export async function issueCardTerminalCertificate(
     validFrom,
     validTo: options.validTo ?? new Date(validFrom.getTime() + 365 * DAY_MS),
   });
+}
+
+/** The terminal id of a municipality's counter terminal (lg-NNNNNN-counter) or card administrator (…-clerk). */
+export function cardTerminalIdOf(lgCode: LocalGovernmentCode, role: CardTerminalRole): string {
+  return `lg-${lgCode}-${role === 'card-terminal' ? 'counter' : 'clerk'}`;
 }
 
 /** Parses a card certificate; throws JUKI_ERR_CERT_INVALID unless it names one card and one municipality. */

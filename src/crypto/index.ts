@@ -18,6 +18,8 @@ export { fileExists, isNotFound, writeFileAtomic } from './atomic-file.js';
 export {
   CardTerminalRole,
   createCardIssuerCa,
+  createCardTerminalCa,
+  cardTerminalIdOf,
   issueCardCertificate,
   issueCardTerminalCertificate,
   readCardCertificate,

@@ -3,13 +3,18 @@
 
 import type { TerminalFunction } from './operator-rights.js';
 
-/** The kinds, in the order the 届出 menu lists them: the 届出 first, then the 職権 acts. */
+/**
+ * The kinds, in the order the 届出 menu lists them: the 届出 first, then the 職権 acts. `special-move-out` (付記転出届)
+ * and `special-move-in` (特例転入届) are the two ends of the one-visit move (転入転出の特例, docs/special-move.md).
+ */
 export const NOTIFICATION_KINDS = [
   'birth',
   'entry-from-abroad',
   'move-in',
+  'special-move-in',
   'move-within',
   'move-out',
+  'special-move-out',
   'death',
   'name-change',
   'code-change',
@@ -29,6 +34,8 @@ export const notificationKindLabel: Readonly<Record<NotificationKind, string>> =
   'move-in': '転入届',
   'move-within': '転居届',
   'move-out': '転出届',
+  'special-move-out': '付記転出届',
+  'special-move-in': '特例転入届',
   death: '死亡届',
   'name-change': '氏名変更',
   'code-change': '住民票コード変更請求',
@@ -55,9 +62,11 @@ const SUBJECT_OF_KIND: Readonly<Record<NotificationKind, NotificationSubject>> =
   birth: 'none',
   'entry-from-abroad': 'none',
   'move-in': 'none',
+  'special-move-in': 'none',
   'official-entry': 'none',
   'move-within': 'resident',
   'move-out': 'resident',
+  'special-move-out': 'resident',
   death: 'resident',
   'name-change': 'resident',
   'code-change': 'resident',

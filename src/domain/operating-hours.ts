@@ -63,9 +63,9 @@ export interface DailySpan {
 
 /** What a node configures (the `operatingHours` section of its configuration); every field has a default. */
 export interface OperatingHoursSettings {
-  /** "HH:MM" Japan time the window opens on a window day. Default 09:00. */
+  /** "HH:MM" Japan time the window opens on a window day. Default 08:30. */
   readonly opens?: string | undefined;
-  /** "HH:MM" Japan time it closes (the first closed minute; "24:00" for midnight). Default 17:00. */
+  /** "HH:MM" Japan time it closes (the first closed minute; "24:00" for midnight). Default 17:15. */
   readonly closes?: string | undefined;
   /** Extra ISO dates without a window, such as a nationwide maintenance day. */
   readonly closedDays?: readonly string[] | undefined;

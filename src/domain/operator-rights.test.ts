@@ -49,6 +49,7 @@ describe('defaultRights()', () => {
       { fn: 'wide-area-copy', access: 'read' },
       { fn: 'wide-area-copy', access: 'execute' },
       { fn: 'identity-inquiry', access: 'read' },
+      { fn: 'operating-hours', access: 'read' },
       { fn: 'own-log-view', access: 'read' },
     ]);
     expect(canPerform(defaultRights('examiner'), 'notification', 'execute')).toBe(true);

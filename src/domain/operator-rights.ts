@@ -25,6 +25,8 @@ export const TerminalFunction = {
   wideAreaCopy: 'wide-area-copy',
   /** 本人確認情報照会: query the prefectural or national identity information. */
   identityInquiry: 'identity-inquiry',
+  /** 運用時間管理: see the common operating hours; record (write) and withdraw exceptions arranged with others. */
+  operatingHours: 'operating-hours',
   /** 操作者管理: enrol operators and their security keys, change roles and rights, disable. */
   operatorAdministration: 'operator-administration',
   /** 操作履歴照会: view every operator's operation log. */
@@ -47,6 +49,7 @@ export const terminalFunctionLabel: Readonly<Record<TerminalFunction, string>> =
   'card-issue': '住基カード交付',
   'wide-area-copy': '広域交付',
   'identity-inquiry': '本人確認情報照会',
+  'operating-hours': '運用時間管理',
   'operator-administration': '操作者管理',
   'operation-log-view': '操作履歴照会',
   'own-log-view': '自己操作履歴照会',
@@ -76,6 +79,7 @@ export const FUNCTION_ACCESS: Readonly<Record<TerminalFunction, readonly AccessK
   'card-issue': ['read', 'write', 'execute'],
   'wide-area-copy': ['read', 'execute'],
   'identity-inquiry': ['read'],
+  'operating-hours': ['read', 'write'],
   'operator-administration': ['read', 'write'],
   'operation-log-view': ['read'],
   'own-log-view': ['read'],
@@ -132,6 +136,7 @@ const ROLE_DEFAULTS: Readonly<Record<OperatorRole, RoleDefaults>> = {
     'card-issue': ['read', 'write'],
     'wide-area-copy': ['read', 'execute'],
     'identity-inquiry': ['read'],
+    'operating-hours': ['read'],
     'own-log-view': ['read'],
   },
   examiner: {
@@ -142,9 +147,11 @@ const ROLE_DEFAULTS: Readonly<Record<OperatorRole, RoleDefaults>> = {
     'certificate-issue': ['read'],
     'card-issue': ['read', 'execute'],
     'identity-inquiry': ['read'],
+    'operating-hours': ['read'],
     'own-log-view': ['read'],
   },
   'system-administrator': {
+    'operating-hours': ['read', 'write'],
     'operator-administration': ['read', 'write'],
     'operation-log-view': ['read'],
     'own-log-view': ['read'],

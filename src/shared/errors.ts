@@ -348,6 +348,11 @@ export const ERRORS = {
     category: 'security',
     message: 'Card command needs a verified PIN',
   },
+  JUKI_ERR_CARD_PIN_WRONG: {
+    origin: 'card',
+    category: 'security',
+    message: 'PIN is wrong',
+  },
   JUKI_ERR_CARD_SIGNATURE: {
     origin: 'card',
     category: 'security',
@@ -390,6 +395,16 @@ export const ERRORS = {
     category: 'validation',
     message: "Card step needs the holder's identity check",
   },
+  JUKI_ERR_CARD_CONFIRMATION_EXPIRED: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'Identity confirmation with the card has expired: present the card again',
+  },
+  JUKI_ERR_CARD_CONFIRMATION_NOT_FOUND: {
+    origin: 'municipality',
+    category: 'validation',
+    message: 'No identity confirmation with a card has this id',
+  },
   JUKI_ERR_CARD_ISSUANCE_STATE: {
     origin: 'municipality',
     category: 'business',
@@ -399,6 +414,11 @@ export const ERRORS = {
     origin: 'municipality',
     category: 'system',
     message: 'Card issuer is not configured on this node',
+  },
+  JUKI_ERR_CARD_NOT_IN_READER: {
+    origin: 'municipality',
+    category: 'validation',
+    message: 'No card with this id is in the card reader',
   },
   JUKI_ERR_CARD_NOTICE_MISMATCH: {
     origin: 'municipality',
@@ -515,6 +535,16 @@ export const ERRORS = {
     category: 'validation',
     message: 'Invalid register request',
   },
+  JUKI_ERR_OPERATING_EXCEPTION_INVALID: {
+    origin: 'municipality',
+    category: 'validation',
+    message: 'Operating hours exception is invalid',
+  },
+  JUKI_ERR_OPERATING_EXCEPTION_NOT_FOUND: {
+    origin: 'municipality',
+    category: 'validation',
+    message: 'No operating hours exception in force has this id',
+  },
   JUKI_ERR_RESIDENT_CLOSED: {
     origin: 'municipality',
     category: 'business',
@@ -534,6 +564,78 @@ export const ERRORS = {
     origin: 'municipality',
     category: 'business',
     message: 'No resident matches',
+  },
+  JUKI_ERR_WIDE_AREA_ANSWER_INVALID: {
+    origin: 'municipality',
+    category: 'system',
+    message: 'Invalid answer to a wide-area copy call (広域交付)',
+  },
+  JUKI_ERR_WIDE_AREA_NOT_PARTICIPATING: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'Municipality does not take part in the wide-area copy (広域交付)',
+  },
+  JUKI_ERR_WIDE_AREA_OWN_RESIDENT: {
+    origin: 'municipality',
+    category: 'business',
+    message: "Resident is on this municipality's own register: issue a 住民票の写し, not a wide-area copy",
+  },
+  JUKI_ERR_WIDE_AREA_RECORD_CLOSED: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'Resident record is closed (除票): a wide-area copy is issued of a current record only',
+  },
+  JUKI_ERR_WIDE_AREA_REQUESTER: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'Requester may not receive this wide-area copy: only the person or a household member',
+  },
+  JUKI_ERR_SPECIAL_MOVE_ALREADY_PLANNED: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'Resident already has a planned special move-out (特例転出予定)',
+  },
+  JUKI_ERR_SPECIAL_MOVE_CARD_REQUIRED: {
+    origin: 'municipality',
+    category: 'business',
+    message:
+      'The special move (転入転出の特例) needs a resident card the person holds and that is still valid',
+  },
+  JUKI_ERR_SPECIAL_MOVE_DATE: {
+    origin: 'municipality',
+    category: 'validation',
+    message: 'Planned move-out date (転出予定年月日) is outside what the special move allows',
+  },
+  JUKI_ERR_SPECIAL_MOVE_INFO_INVALID: {
+    origin: 'municipality',
+    category: 'system',
+    message: 'Move-out certificate information (転出証明書情報) from the old municipality is invalid',
+  },
+  JUKI_ERR_SPECIAL_MOVE_INFO_NOT_FOUND: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'No move-out certificate information (転出証明書情報) received here matches',
+  },
+  JUKI_ERR_SPECIAL_MOVE_INFO_USED: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'Move-out certificate information (転出証明書情報) was already used for a move-in',
+  },
+  JUKI_ERR_SPECIAL_MOVE_LIMIT_PASSED: {
+    origin: 'municipality',
+    category: 'business',
+    message:
+      'Time limit of the special move (転入転出の特例) has passed: file an ordinary move-out and move-in',
+  },
+  JUKI_ERR_SPECIAL_MOVE_NOT_FOUND: {
+    origin: 'municipality',
+    category: 'business',
+    message: 'No confirmed advance move-out notice (付記転出届) names this municipality for the resident',
+  },
+  JUKI_ERR_SPECIAL_MOVE_ORIGIN: {
+    origin: 'municipality',
+    category: 'security',
+    message: 'Move-in notice (転入通知) comes from a municipality the advance move-out notice does not name',
   },
 
   // codes: the national code pool, code blocks and holdings (住基法第30条の2, 第30条の3)

@@ -1,7 +1,7 @@
 // The typed shape of every table the migrations create (src/store/migrations/). Kysely checks queries against it.
 // Timestamps are ISO-8601 UTC text (`2024-04-01T09:30:00.000Z`): sortable as text and identical on both engines.
 
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** An ISO-8601 UTC timestamp as produced by `toIsoTimestamp()` (`Date#toISOString()`), e.g. `2024-04-01T09:30:00.000Z`. */
 export type IsoTimestamp = string;
@@ -318,7 +318,7 @@ export interface CardApplicationTable {
   id: string;
   /** The register record of the applicant. */
   resident_id: string;
-  /** `new` (交付) or `reissue` (再交付). */
+  /** `new` (交付), `reissue` (再交付) or `transfer` (a card brought along by a resident who moved here). */
   kind: string;
   /** For a re-issuance, the card it replaces (suspended or returned). */
   replaces_card_id: string | null;
@@ -341,6 +341,8 @@ export interface CardApplicationTable {
   collect_until: string | null;
   applied_by: string;
   applied_at: IsoTimestamp;
+  /** For a card taken over after its holder moved here (kind `transfer`), its issuing municipality; else null. */
+  issuer_municipality: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** One step of a card application, in order: its state is derived from these (docs/card-issuance.md). */
@@ -372,6 +374,146 @@ export interface CardStatusTable {
   recorded_at: IsoTimestamp;
 }
 
+/** An exception to the common operating hours arranged between municipalities (共通運用時間帯の例外). */
+export interface OperatingExceptionTable {
+  id: string;
+  /** The cross-municipality service it opens (`wide-area-copy`, `special-move`, `identity-confirmation`). */
+  service: string;
+  /** JSON array of the LG codes it is arranged between, this municipality's included. */
+  municipalities: string;
+  starts_at: IsoTimestamp;
+  ends_at: IsoTimestamp;
+  reason: string;
+  /** Who agreed: the officials or offices, as the arrangement names them. */
+  arranged_by: string;
+  /** The operator who recorded it. */
+  recorded_by: string;
+  recorded_at: IsoTimestamp;
+  withdrawn_by: string | null;
+  withdrawn_at: IsoTimestamp | null;
+}
+
+/** An identity confirmation (本人確認) with a resident card at this municipality's counter. */
+export interface CardConfirmationTable {
+  id: string;
+  card_id: string;
+  /** The LG code of the municipality that issued the card. */
+  issuer_municipality: string;
+  resident_code: string;
+  /** SHA-256 fingerprint of the card certificate. */
+  fingerprint: string;
+  /** `A` or `B`. */
+  face_version: string;
+  /** The card's validity, ISO dates. */
+  valid_from: string;
+  valid_until: string;
+  /** The operator at whose terminal the card was confirmed. */
+  operator: string;
+  confirmed_at: IsoTimestamp;
+  /** After this, the confirmation no longer serves a request: the resident presents the card again. */
+  expires_at: IsoTimestamp;
+}
+
+/** The address municipality's log of its wide-area copy answers (広域交付): who asked, when, which codes; no items. */
+export interface WideAreaAnswerTable {
+  id: string;
+  /** The asking municipality's node id and LG code, from its mTLS certificate. */
+  requested_by_node: string;
+  requested_by: string;
+  answered_at: IsoTimestamp;
+  /** The code the copy was asked for. */
+  resident_code: string;
+  /** JSON array of the codes whose items the answer carried. */
+  codes_answered: string;
+  /** 1 when the answer carried every current member of the household. */
+  whole_household: number;
+  /** Why the common operating hours let it run: `window`, `exception` (OperatingAdmission.basis). */
+  admission_basis: string;
+}
+
+/** The issuing municipality's record of each wide-area copy it issued, with its own fee. */
+export interface WideAreaCopyTable {
+  id: string;
+  issued_at: IsoTimestamp;
+  /** The operator who issued it. */
+  operator: string;
+  /** `card` or `photo-id`. */
+  requester_method: string;
+  /** The document shown: `resident-card`, or a photo ID's kind (`drivers-license`, `passport`, …). */
+  document_type: string;
+  /** Its number: the card id, or the number printed on the photo ID. */
+  document_number: string;
+  /** The card confirmation (card_confirmation.id) the copy relied on; null for a photo ID. */
+  card_confirmation_id: string | null;
+  /** The LG code of the address municipality that answered. */
+  address_lg_code: string;
+  resident_code: string;
+  /** JSON array of the codes printed, in print order. */
+  codes_printed: string;
+  /** The fee charged, in yen (the issuing municipality's). */
+  fee: number;
+  pages: number;
+  /** The address municipality's id of its answer (wide_area_answer.id there). */
+  answer_id: string;
+  admission_basis: string;
+}
+
+/** 転出証明書情報 received from the old municipality for a one-visit move (転入転出の特例), at the new municipality. */
+export interface SpecialMoveOutInfoTable {
+  id: string;
+  /** The old municipality's id of its advance move-out notice (付記転出届). */
+  notice_id: string;
+  /** The old municipality's LG code. */
+  source_lg_code: string;
+  /** The card holder's resident code. */
+  resident_code: string;
+  /** The card confirmation (card_confirmation.id) the request relied on. */
+  confirmation_id: string;
+  card_id: string;
+  /** 転出予定年月日, an ISO date. */
+  planned_date: string;
+  /** The answer as received (JSON, docs/protocol/special-move.md). */
+  info: string;
+  /** The operator at whose terminal it was asked for. */
+  received_by: string;
+  received_at: IsoTimestamp;
+  /** When a confirmed move-in used it; null until then. */
+  used_at: IsoTimestamp | null;
+  /** The record the move-in opened for the card holder. */
+  used_by: string | null;
+}
+
+/** One step of a one-visit move at either end: what was asked, answered, sent or applied, and its outcome. */
+export interface SpecialMoveEventTable {
+  id: string;
+  at: IsoTimestamp;
+  /** `out-info-answered`, `out-info-refused`, `out-info-received`, `moved-in-sent`, `moved-in-applied`, … */
+  kind: string;
+  notice_id: string | null;
+  /** The LG code of the other municipality. */
+  peer: string;
+  /** JSON array of the resident codes concerned. */
+  resident_codes: string;
+  /** The operator, where a terminal operation took the step. */
+  operator: string | null;
+  /** `ok` or `refused`. */
+  outcome: string;
+  error_code: string | null;
+  /** JSON object with what else the step names (dates, the message id). */
+  detail: string;
+}
+
+/** A locked card a clerk unlocked at this municipality's counter, with the identity check made off the card. */
+export interface CardUnlockTable {
+  id: string;
+  card_id: string;
+  issuer_municipality: string;
+  /** JSON: the identity check (method, document type and number). */
+  identity_check: string;
+  operator: string;
+  at: IsoTimestamp;
+}
+
 /** Every table of a Jukinet database. Each migration that adds a table adds it here. */
 export interface Database {
   outbox_channel: OutboxChannelTable;
@@ -400,6 +542,13 @@ export interface Database {
   card_application: CardApplicationTable;
   card_event: CardEventTable;
   card_status: CardStatusTable;
+  operating_exception: OperatingExceptionTable;
+  card_confirmation: CardConfirmationTable;
+  card_unlock: CardUnlockTable;
+  wide_area_answer: WideAreaAnswerTable;
+  wide_area_copy: WideAreaCopyTable;
+  special_move_out_info: SpecialMoveOutInfoTable;
+  special_move_event: SpecialMoveEventTable;
 }
 
 /** The stored form of a moment: ISO-8601 UTC text, so that text order is time order on both engines. */

@@ -11,17 +11,15 @@ import type { NodeId } from '../../src/domain/node-id.js';
 import {
   connectNodeTerminal,
   logInOperators,
-  type TestAnswer,
-  type TestBrowser,
 } from '../../src/servers/common/terminal-api/testing/terminal-client.js';
 import {
   municipalityModule,
-  type CardApplicationView,
   type MunicipalityModule,
   type ResidentRecord,
 } from '../../src/servers/municipality/index.js';
-import { nationalModule } from '../../src/servers/national/index.js';
+import { nationalModule, nationalOptionsFor } from '../../src/servers/national/index.js';
 import { prefectureModule } from '../../src/servers/prefecture/index.js';
+import { issueActiveCard, okBody, PHOTO_ID, postFrom } from '../support/cards.js';
 import { describeEachEngine } from '../support/engines.js';
 import { testNetworks } from '../support/network.js';
 import { waitUntil } from '../support/wait.js';
@@ -30,20 +28,17 @@ const NATIONAL = 'national' as NodeId;
 const TOKYO = 'pref-13' as NodeId;
 const BUNKYO = 'muni-131059' as NodeId;
 const CHIYODA = 'muni-131016' as NodeId;
-const CHECK = { method: 'photo-id', documentType: '運転免許証', documentNumber: '301234567890' };
 const network = testNetworks();
-
-function applicationOf(answer: TestAnswer): CardApplicationView {
-  expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(300);
-  return answer.body['application'] as CardApplicationView;
-}
 
 describeEachEngine('resident card suspension over the network', ({ createLocation }) => {
   it('a card suspended at 文京区 is refused at 千代田区 with JUKI_ERR_CARD_SUSPENDED', async () => {
     const { root, layout, start } = await network([NATIONAL, TOKYO, BUNKYO, CHIYODA], {
       database: createLocation,
     });
-    const national = await start(NATIONAL, nationalModule);
+    const nationalConfig = await layout.configOf(NATIONAL);
+    const national = await start(NATIONAL, (context) =>
+      nationalModule(context, nationalOptionsFor(nationalConfig)),
+    );
     await start(TOKYO, (context) => prefectureModule(context, { lowWater: 10, blockSize: 50 }));
     const bunkyo = await start<MunicipalityModule>(BUNKYO, (context) =>
       municipalityModule(context, {
@@ -66,8 +61,6 @@ describeEachEngine('resident card suspension over the network', ({ createLocatio
     ]);
     const clerk = browsers.get('madoguchi')!;
     const examiner = browsers.get('shinsa')!;
-    const post = (browser: TestBrowser, path: string, body: unknown = {}) =>
-      browser.call('POST', path, body, { 'x-jukinet-terminal': '1' });
 
     const [resident] = (await bunkyo.module.register.recordOfficialEntries([
       {
@@ -81,27 +74,8 @@ describeEachEngine('resident card suspension over the network', ({ createLocatio
     ])) as [ResidentRecord];
 
     // Issued and activated at 文京区.
-    const applied = applicationOf(
-      await post(clerk, '/api/cards/applications', {
-        residentId: resident.id,
-        faceVersion: 'A',
-        identityCheck: CHECK,
-      }),
-    );
-    const base = `/api/cards/applications/${applied.id}`;
-    applicationOf(await post(examiner, `${base}/register`));
-    applicationOf(await post(examiner, `${base}/personalise`));
-    applicationOf(await post(examiner, `${base}/notice`));
-    const noticeNumber = (
-      await bunkyo.context.store.db
-        .selectFrom('card_application')
-        .select('notice_number')
-        .where('id', '=', applied.id)
-        .executeTakeFirstOrThrow()
-    ).notice_number!;
-    applicationOf(await post(clerk, `${base}/handover`, { noticeNumber, identityCheck: CHECK }));
-    const active = applicationOf(await post(clerk, `${base}/activate`, { pin: '2468' }));
-    expect(active.state).toBe('active');
+    const active = await issueActiveCard(bunkyo, { clerk, examiner }, resident.id, '2468');
+    const base = `/api/cards/applications/${active.id}`;
 
     // The resident shows the card at 千代田区: genuine, not suspended.
     const cardPath = bunkyo.module.cardIssuer!.cardPath(active.cardId!);
@@ -110,7 +84,7 @@ describeEachEngine('resident card suspension over the network', ({ createLocatio
     expect(verified.issuerMunicipality).toBe('131059');
 
     // Lost: suspended at 文京区, seen by the national server, refused at 千代田区.
-    applicationOf(await post(clerk, `${base}/suspend`, { reason: 'loss' }));
+    okBody(await postFrom(clerk, `${base}/suspend`, { reason: 'loss' }));
     const statusAtNational = () =>
       national.context.store.db
         .selectFrom('card_status')
@@ -133,7 +107,7 @@ describeEachEngine('resident card suspension over the network', ({ createLocatio
     });
 
     // Found again: the examiner lifts the suspension and the card is good at 千代田区 once more.
-    applicationOf(await post(examiner, `${base}/lift-suspension`, { identityCheck: CHECK }));
+    okBody(await postFrom(examiner, `${base}/lift-suspension`, { identityCheck: PHOTO_ID }));
     await waitUntil('the lifting reaches the national server', async () => {
       return (await statusAtNational())?.state === 'active';
     });

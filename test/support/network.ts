@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach } from 'vitest';
 import type { NodeId } from '../../src/domain/node-id.js';
+import type { Clock } from '../../src/shared/clock.js';
 import {
   prepareNetwork,
   startNode,
@@ -31,6 +32,8 @@ export interface TestNetworkOptions {
   readonly database?: () => Promise<string>;
   /** How often an idle dispatcher looks at its outbox. Default 200 ms. */
   readonly pollIntervalMs?: number;
+  /** Every node's clock (test/support/clock.ts); the system clock by default. */
+  readonly clock?: Clock;
 }
 
 /** Lays out a network of `ids` in a new temporary directory. */
@@ -51,6 +54,7 @@ export async function createTestNetwork(
       const node = await startNode(config, factory, {
         logger: pino({ enabled: false }),
         upstreamTimeoutMs: 20_000,
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
         dispatcher: { backoff: { initialMs: 20, maxMs: 500 }, pollIntervalMs: options.pollIntervalMs ?? 200 },
       });
       running.push(node);

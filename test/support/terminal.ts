@@ -37,8 +37,20 @@ export interface TerminalNetwork {
   stop(): Promise<void>;
 }
 
+/** What a browser test may ask of its network beyond the defaults. */
+export interface TerminalNetworkOptions {
+  /**
+   * Gives each node the modules' options its configuration gives under `jukinet serve`: 文京区 a card issuer (in
+   * `cards/` beside its key store) and a card reader (`card-reader/`), the national server its card terminal CA.
+   */
+  readonly cards?: boolean;
+}
+
 /** Starts the network in a fresh folder named after `prefix`, and the browser. */
-export async function startTerminalNetwork(prefix: string): Promise<TerminalNetwork> {
+export async function startTerminalNetwork(
+  prefix: string,
+  options: TerminalNetworkOptions = {},
+): Promise<TerminalNetwork> {
   const root = await mkdtemp(join(tmpdir(), `jukinet-${prefix}-`));
   const ids = [NATIONAL, PREFECTURE, MUNICIPALITY];
   const running: RunningNode<NodeModule>[] = [];
@@ -53,7 +65,9 @@ export async function startTerminalNetwork(prefix: string): Promise<TerminalNetw
     for (const id of ids) {
       const config = await layout.configOf(id);
       running.push(
-        await startNode(config, moduleFactoryOf(config.role), { logger: pino({ enabled: false }) }),
+        await startNode(config, moduleFactoryOf(config.role, options.cards === true ? config : undefined), {
+          logger: pino({ enabled: false }),
+        }),
       );
     }
     const municipalityConfig = await layout.configOf(MUNICIPALITY);
@@ -117,11 +131,12 @@ export const ADMINISTRATOR = {
 } as const;
 
 /**
- * Makes the first administrator (as `jukinet operator init`), who registers their key at 初期設定, logs in and enrols
- * `operators` with their keys on the page's authenticator, then logs out.
+ * Makes the first administrator (as `jukinet operator init`, on the node's clock), who registers their key at
+ * 初期設定, logs in and enrols `operators` with their keys on the page's authenticator, then logs out. `network` names
+ * the municipality whose terminal the page opens (a network of the test's own: any running municipal node).
  */
 export async function setUpOperators(
-  network: TerminalNetwork,
+  network: Pick<TerminalNetwork, 'municipality' | 'municipalityConfig'>,
   page: Page,
   operators: readonly OperatorToEnrol[],
 ): Promise<void> {
@@ -130,6 +145,7 @@ export async function setUpOperators(
     displayName: ADMINISTRATOR.name,
     password: ADMINISTRATOR.password,
     store: network.municipality.context.store,
+    clock: network.municipality.context.clock,
   });
   await page.goto(created.setupUrl);
   await expect.poll(() => heading(page)).toBe('初期設定');

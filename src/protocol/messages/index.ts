@@ -2,9 +2,11 @@
 
 import type { MessageDefinition } from '../message-types.js';
 import { cardStatusChanged } from './card-status-changed.js';
+import { cardTransferred } from './card-transferred.js';
 import { identityChanged } from './identity-changed.js';
 import { nodePing } from './node-ping.js';
 import { nodeRelay } from './node-relay.js';
+import { moveInNotice } from './special-move.js';
 
 export {
   CARD_STATUS_PATH,
@@ -14,9 +16,32 @@ export {
   type CardStatusAnswer,
   type CardStatusChangedBody,
 } from './card-status-changed.js';
+export { cardTransferred, type CardTransferredBody } from './card-transferred.js';
+export {
+  CARD_TERMINAL_CA_PATH,
+  CARD_TERMINAL_CERTIFICATES_PATH,
+  cardTerminalCaAnswerSchema,
+  cardTerminalCertificateAnswerSchema,
+  cardTerminalCertificateRequestSchema,
+  IDENTITY_CONFIRMATION_PATH,
+  identityConfirmationRequestSchema,
+  type CardTerminalCertificateRequest,
+  type IdentityConfirmationRequest,
+} from './card-terminals.js';
 export { identityChanged, type IdentityChangedBody } from './identity-changed.js';
 export { nodePing } from './node-ping.js';
 export { nodeRelay } from './node-relay.js';
+export {
+  moveOutPersonSchema,
+  SPECIAL_MOVE_OUT_INFO_PATH,
+  moveInNotice,
+  specialMoveOutInfoRequestSchema,
+  moveOutCertificateInfoSchema,
+  type MoveOutPerson,
+  type MoveInNoticeBody,
+  type MoveOutCertificateInfo,
+  type SpecialMoveOutInfoRequest,
+} from './special-move.js';
 
 /** All defined message types, for `createMessageRegistry(ALL_MESSAGES)`. */
 export const ALL_MESSAGES: readonly MessageDefinition[] = [
@@ -24,4 +49,6 @@ export const ALL_MESSAGES: readonly MessageDefinition[] = [
   nodeRelay,
   identityChanged,
   cardStatusChanged,
+  cardTransferred,
+  moveInNotice,
 ];

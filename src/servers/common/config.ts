@@ -40,9 +40,9 @@ const timeOfDaySchema = z.string().refine((text) => minutesOfTimeOfDay(text) !==
 /** The common operating hours (docs/operating-hours.md); every field has a default, so `{}` is the default calendar. */
 const operatingHoursSchema = z
   .strictObject({
-    /** Japan time the window opens on a window day. Default 09:00. */
+    /** Japan time the window opens on a window day. Default 08:30. */
     opens: timeOfDaySchema.default(DEFAULT_OPERATING_HOURS.opens),
-    /** Japan time it closes, the first closed minute ("24:00" for midnight). Default 17:00. */
+    /** Japan time it closes, the first closed minute ("24:00" for midnight). Default 17:15. */
     closes: timeOfDaySchema.default(DEFAULT_OPERATING_HOURS.closes),
     /** Extra days without a window (YYYY-MM-DD), besides weekends, national holidays and 12/29–1/3. */
     closedDays: z.array(z.string().refine(isIsoDate, { message: 'expected a date YYYY-MM-DD' })).default([]),
@@ -61,6 +61,12 @@ const operatingHoursSchema = z
     const [field = '', ...rest] = checked.reason.split(': ');
     context.addIssue({ code: 'custom', path: field.split('.'), message: rest.join(': ') });
   });
+
+/** Days after the planned move-out date the one-visit move stays open (DOMAIN.md, "One-visit move"; our reading). */
+export const SPECIAL_MOVE_LIMIT_DAYS = 30;
+
+/** The fee per wide-area copy a municipality charges unless it configures its own (`municipality.wideArea.fee`). */
+export const WIDE_AREA_DEFAULT_FEE = 300;
 
 /** The JSON a node's configuration file holds; relative paths are relative to the file. */
 export const nodeConfigSchema = z
@@ -127,9 +133,28 @@ export const nodeConfigSchema = z
          * print 「（氏名未設定）」.
          */
         certifierName: z.string().trim().min(1).max(40).optional(),
+        /** The one-visit move (転入転出の特例, docs/special-move.md). */
+        specialMove: z
+          .strictObject({
+            /**
+             * Days after the planned move-out date (転出予定年月日) within which the move-in must be filed and the
+             * 転出証明書情報 is answered. Default 30 (DOMAIN.md, our reading).
+             */
+            limitDays: z.number().int().min(1).max(365).default(SPECIAL_MOVE_LIMIT_DAYS),
+          })
+          .optional(),
+        /** The wide-area copy (住民票の写しの広域交付, docs/wide-area-copy.md). Left out: participating, 300 yen. */
+        wideArea: z
+          .strictObject({
+            /** Whether the municipality issues copies for others' residents and answers for its own. Default true. */
+            participating: z.boolean().default(true),
+            /** The fee per copy this municipality charges when it issues one, in yen. Default 300. */
+            fee: z.number().int().min(0).max(100_000).default(WIDE_AREA_DEFAULT_FEE),
+          })
+          .optional(),
       })
       .optional(),
-    /** The common operating hours (共通運用時間帯) for cross-municipality services. Default 09:00–17:00. */
+    /** The common operating hours (共通運用時間帯) for cross-municipality services. Default 08:30–17:15. */
     operatingHours: operatingHoursSchema.prefault({}),
   })
   .superRefine((config, context) => {

@@ -3,33 +3,60 @@
 
 import type { Transaction } from 'kysely';
 import type { ResidentCard, VerifiedCard } from '../../card/index.js';
-import { parseNodeId, prefectureNodeOf, type ResidentCode } from '../../domain/index.js';
-import { nodePing } from '../../protocol/index.js';
+import {
+  createOperatingCalendar,
+  parseNodeId,
+  prefectureNodeOf,
+  type OperatingCalendar,
+  type ResidentCode,
+} from '../../domain/index.js';
+import { nodePing, moveInNotice, type MoveInNoticeBody } from '../../protocol/index.js';
 import { assert } from '../../shared/assert.js';
 import { JukinetError, isJukinetError, quote } from '../../shared/errors.js';
 import type { Database } from '../../store/index.js';
 import { startCodeRefill, takeCode, type CodeRefill } from '../common/code-holding.js';
 import { consistencyRoute } from '../common/identity-history.js';
 import { dirname, join } from 'node:path';
-import type { NodeConfig } from '../common/config.js';
+import { SPECIAL_MOVE_LIMIT_DAYS, type NodeConfig } from '../common/config.js';
 import { openNodeCredentials } from '../common/node-credentials.js';
-import type { NodeContext, NodeModule } from '../common/node-module.js';
+import type { NodeContext, NodeModule, Outbox } from '../common/node-module.js';
 import {
   authenticateNetworkCard,
   cardIssuerCaRoute,
   createCardIssuer,
+  createCardReader,
+  nationalCardTerminalAuthority,
   registerCardRoutes,
+  registerCardUseRoutes,
   type CardIssuer,
   type CardIssuerSetup,
+  type CardReader,
 } from './cards/index.js';
+import { createOperatingGate, registerOperatingHoursRoutes, type OperatingGate } from './cross/index.js';
 import { applyRegisterChangeOnce, LinkageSource } from './linkage-import.js';
 import { createRegister, type Register, type RegisterOptions } from './register/index.js';
+import {
+  applySpecialMoveMovedIn,
+  createSpecialMoveNotifications,
+  mayNotifyMovedIn,
+  registerSpecialMoveRoutes,
+  specialMoveOutInfoRoute,
+} from './special-move/index.js';
 import { registerMunicipalTerminalRoutes } from './terminal/index.js';
+import {
+  registerWideAreaRoutes,
+  wideAreaNetworkRoute,
+  wideAreaSettingsOf,
+  type WideAreaSettings,
+} from './wide-area/index.js';
 
 export * from './register/index.js';
 export * from './cards/index.js';
+export * from './cross/index.js';
 export { applyRegisterChange, type CsOutcome } from './cs/index.js';
 export * from './terminal/index.js';
+export * from './wide-area/index.js';
+export * from './special-move/index.js';
 export {
   LINKAGE_BATCH_MAX,
   linkageRequestSchema,
@@ -83,6 +110,10 @@ export interface MunicipalityModule extends NodeModule {
    * is suspended (JUKI_ERR_CARD_SUSPENDED); see docs/card-issuance.md.
    */
   authenticateCard(card: ResidentCard): Promise<VerifiedCard>;
+  /** The cards presented at this municipality's counter (MunicipalityOptions.cardReader). */
+  readonly cardReader: CardReader;
+  /** The common operating hours at this municipality's edge, for services that cross to another (docs/operating-hours.md). */
+  readonly operatingGate: OperatingGate;
 }
 
 export interface MunicipalityOptions {
@@ -100,15 +131,43 @@ export interface MunicipalityOptions {
    * card routes answer JUKI_ERR_CARD_ISSUER_UNAVAILABLE; authenticating other municipalities' cards still works.
    */
   readonly cards?: CardIssuerSetup;
+  /**
+   * Who certifies the card issuer's terminal and administrator keys, and so which terminals the cards issued here
+   * accept: `national` (default), the national card terminal CA, so the cards work at every municipality; `own`, the
+   * municipality's card CA, for a municipality on its own (route tests).
+   */
+  readonly cardTerminals?: 'national' | 'own';
+  /** The directory standing for the counter's card reader: a card is presented by putting its files there. */
+  readonly cardReader?: string;
+  /** The common operating hours (the configuration's `operatingHours`); default: the default calendar. */
+  readonly operatingCalendar?: OperatingCalendar;
+  /** The wide-area copy (the configuration's `municipality.wideArea`); default: participating, 300 yen per copy. */
+  readonly wideArea?: Partial<WideAreaSettings>;
+  /**
+   * The one-visit move (the configuration's `municipality.specialMove`, docs/special-move.md): days after the planned
+   * move-out date it stays open. Default SPECIAL_MOVE_LIMIT_DAYS.
+   */
+  readonly specialMove?: { readonly limitDays?: number };
 }
 
 /** The certifier's name a municipality prints until it configures one. */
 export const CERTIFIER_NAME_UNSET = '（氏名未設定）';
 
 /** The module options a municipal node's configuration gives (its `municipality` section). */
-export function municipalityOptionsOf(config: Pick<NodeConfig, 'municipality'>): MunicipalityOptions {
+export function municipalityOptionsOf(
+  config: Partial<Pick<NodeConfig, 'municipality' | 'operatingHours'>>,
+): MunicipalityOptions {
   const certifierName = config.municipality?.certifierName;
-  return certifierName === undefined ? {} : { certifierName };
+  const wideArea = config.municipality?.wideArea;
+  const specialMove = config.municipality?.specialMove;
+  return {
+    ...(certifierName === undefined ? {} : { certifierName }),
+    ...(wideArea === undefined ? {} : { wideArea }),
+    ...(specialMove === undefined ? {} : { specialMove }),
+    ...(config.operatingHours === undefined
+      ? {}
+      : { operatingCalendar: createOperatingCalendar(config.operatingHours) }),
+  };
 }
 
 /**
@@ -122,13 +181,15 @@ export function municipalityOptionsFor(config: NodeConfig): MunicipalityOptions 
       directory: join(dirname(config.pki.keyStore), 'cards'),
       keyStore: async () => (await openNodeCredentials(config)).keyStore,
     },
+    cardReader: join(dirname(config.pki.keyStore), 'card-reader'),
   };
 }
 
 /**
- * Creates the municipal module for `context` (a `muni-` node). Inbound it accepts only node.ping for now (move-in
- * notices come in issue 5); on the network port it answers the consistency check; once started it keeps its code
- * holding refilled from its prefecture, refilling first so the first record has a code.
+ * Creates the municipal module for `context` (a `muni-` node). Inbound it accepts node.ping and the 転入通知 of the
+ * one-visit move (special-move.moved-in); on the network port it answers the consistency check and the
+ * 転出証明書情報 among others; once started it keeps its code holding refilled from its prefecture, refilling first so
+ * the first record has a code.
  */
 export function municipalityModule(
   context: NodeContext,
@@ -141,8 +202,10 @@ export function municipalityModule(
   );
   const prefecture = prefectureNodeOf(context.nodeId);
   assert(prefecture !== undefined, 'A municipality belongs to a prefecture');
+  const specialMoveLimitDays = options.specialMove?.limitDays ?? SPECIAL_MOVE_LIMIT_DAYS;
   const registerOptions: RegisterOptions = {
     lgCode: parsed.lgCode,
+    specialMove: { limitDays: specialMoveLimitDays },
     store: context.store,
     clock: context.clock,
     transaction: (fn) => context.transaction(fn),
@@ -161,27 +224,90 @@ export function municipalityModule(
   const cardIssuer =
     options.cards === undefined
       ? undefined
-      : createCardIssuer(options.cards, { lgCode: parsed.lgCode, clock: context.clock });
+      : createCardIssuer(options.cards, {
+          lgCode: parsed.lgCode,
+          clock: context.clock,
+          ...(options.cardTerminals === 'own'
+            ? {}
+            : { terminalAuthority: nationalCardTerminalAuthority(context) }),
+        });
+  const cardReader = createCardReader({
+    ...(options.cardReader === undefined ? {} : { directory: options.cardReader }),
+    issuer: cardIssuer,
+    clock: context.clock,
+  });
+  const operatingCalendar = options.operatingCalendar ?? createOperatingCalendar({});
+  const operatingGate = createOperatingGate({
+    own: parsed.lgCode,
+    calendar: operatingCalendar,
+    db: context.store.db,
+    clock: context.clock,
+  });
+  const authenticateCard = (card: ResidentCard): Promise<VerifiedCard> =>
+    authenticateNetworkCard(card, {
+      context,
+      ...(cardIssuer === undefined ? {} : { ownIssuer: cardIssuer }),
+    });
+  const wideArea = wideAreaSettingsOf(options.wideArea);
+  /** The register with its writes inside a transaction the caller holds (a terminal operation, an inbound message). */
+  const registerWithin = (trx: Transaction<Database>, outbox: Outbox): Register =>
+    createRegister({ ...registerOptions, reads: trx, transaction: (fn) => fn(trx, outbox) });
+  /** The one-visit move's 届出 inside a terminal operation's transaction (docs/special-move.md). */
+  const specialMoveWithin = (
+    trx: Transaction<Database>,
+    outbox: Outbox,
+    operation: { readonly operator: string },
+  ) =>
+    createSpecialMoveNotifications(trx, outbox, {
+      lgCode: parsed.lgCode,
+      limitDays: specialMoveLimitDays,
+      clock: context.clock,
+      operator: operation.operator,
+    });
   let refill: CodeRefill | undefined;
 
   return {
     role: 'municipality',
     register,
     cardIssuer,
-    authenticateCard: (card) =>
-      authenticateNetworkCard(card, {
-        context,
-        ...(cardIssuer === undefined ? {} : { ownIssuer: cardIssuer }),
-      }),
-    messages: [nodePing],
-    apply(_trx, message) {
+    cardReader,
+    operatingGate,
+    authenticateCard,
+    messages: [nodePing, moveInNotice],
+    authorise(peer, envelope) {
+      // 転入通知: only a municipality about itself; that it is the one the notice names is checked on apply.
+      if (envelope.type === moveInNotice.type) return mayNotifyMovedIn(peer, envelope, context.nodeId);
+      return true;
+    },
+    apply(trx, message) {
       if (message.envelope.type === nodePing.type) return Promise.resolve();
+      if (message.envelope.type === moveInNotice.type) {
+        return applySpecialMoveMovedIn(
+          trx,
+          { envelope: message.envelope, body: message.body as MoveInNoticeBody },
+          { register: registerWithin(trx, message.outbox), clock: context.clock },
+        );
+      }
       // The registry refuses unknown types before apply; reaching here is a message this module listed but ignores.
       return Promise.reject(new JukinetError('JUKI_ERR_MESSAGE_TYPE_UNKNOWN', quote(message.envelope.type)));
     },
     networkRoutes: () => [
       consistencyRoute({ store: context.store }),
       ...(cardIssuer === undefined ? [] : [cardIssuerCaRoute(() => cardIssuer)]),
+      wideAreaNetworkRoute({
+        lgCode: parsed.lgCode,
+        store: context.store,
+        clock: context.clock,
+        settings: wideArea,
+        gate: operatingGate,
+      }),
+      specialMoveOutInfoRoute({
+        lgCode: parsed.lgCode,
+        store: context.store,
+        clock: context.clock,
+        gate: operatingGate,
+        limitDays: specialMoveLimitDays,
+      }),
     ],
     terminalRoutes(app, terminal) {
       registerMunicipalTerminalRoutes(app, terminal, {
@@ -192,8 +318,21 @@ export function municipalityModule(
         clock: context.clock,
         transaction: (fn) => context.transaction(fn),
         // The register's writes inside a terminal operation's transaction, logged with it (notification-routes.ts).
-        registerWithin: (trx, outbox) =>
-          createRegister({ ...registerOptions, reads: trx, transaction: (fn) => fn(trx, outbox) }),
+        registerWithin,
+        specialMoveWithin,
+      });
+      registerSpecialMoveRoutes(app, terminal, {
+        lgCode: parsed.lgCode,
+        store: context.store,
+        clock: context.clock,
+        transaction: (fn) => context.transaction(fn),
+        call: (peer, request) => context.call(peer, request),
+        gate: operatingGate,
+        registerWithin,
+        specialMoveWithin,
+        issuer: cardIssuer,
+        reader: cardReader,
+        authenticateCard,
       });
       registerCardRoutes(app, terminal, {
         lgCode: parsed.lgCode,
@@ -201,6 +340,31 @@ export function municipalityModule(
         clock: context.clock,
         transaction: (fn) => context.transaction(fn),
         issuer: cardIssuer,
+      });
+      registerCardUseRoutes(app, terminal, {
+        lgCode: parsed.lgCode,
+        clock: context.clock,
+        transaction: (fn) => context.transaction(fn),
+        call: (peer, request) => context.call(peer, request),
+        reader: cardReader,
+        issuer: cardIssuer,
+        gate: operatingGate,
+        authenticateCard,
+      });
+      registerOperatingHoursRoutes(app, terminal, {
+        lgCode: parsed.lgCode,
+        calendar: operatingCalendar,
+        clock: context.clock,
+        transaction: (fn) => context.transaction(fn),
+      });
+      registerWideAreaRoutes(app, terminal, {
+        lgCode: parsed.lgCode,
+        certifierName: options.certifierName ?? CERTIFIER_NAME_UNSET,
+        clock: context.clock,
+        transaction: (fn) => context.transaction(fn),
+        call: (peer, request) => context.call(peer, request),
+        settings: wideArea,
+        gate: operatingGate,
       });
     },
     async start() {

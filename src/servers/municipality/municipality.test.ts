@@ -89,14 +89,17 @@ describeEachEngine('municipal register and CS', ({ openFresh }) => {
     return { store, muni, register: muni.module.register };
   }
 
-  it('municipalityModule() accepts node.ping only and answers the consistency check', async () => {
+  it('municipalityModule() accepts node.ping and the 転入通知, and answers the consistency check and its calls', async () => {
     const { muni } = await setUp();
     const { module } = muni;
     expect(module.role).toBe('municipality');
-    expect(module.messages.map((message) => message.type)).toEqual(['node.ping']);
-    expect(module.networkRoutes?.().map((route) => [route.method, route.path])).toEqual([
-      ['GET', '/v1/consistency/:lgCode'],
-    ]);
+    expect(module.messages.map((message) => message.type)).toEqual(['node.ping', 'special-move.moved-in']);
+    expect(module.networkRoutes?.().map((route) => [route.method, route.path])).toEqual(
+      expect.arrayContaining([
+        ['GET', '/v1/consistency/:lgCode'],
+        ['POST', '/v1/special-move/out-info'],
+      ]),
+    );
   });
 
   it('recordBirth() opens a record dated on the birth date with a code from the holding, and sends a birth', async () => {

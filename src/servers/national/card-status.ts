@@ -3,30 +3,36 @@
 // (docs/protocol/card.status-changed.md). The table holds the card id, fingerprint, state and times, nothing personal.
 
 import type { Transaction } from 'kysely';
-import { parseNodeId } from '../../domain/index.js';
+import { parseNodeId, parseResidentCode } from '../../domain/index.js';
 import { byRoles, type NetworkRoute, type PeerIdentity } from '../../net/index.js';
 import {
   CARD_STATUS_PATH,
   cardStatusChanged,
+  cardTransferred,
   type CardStatusAnswer,
   type CardStatusChangedBody,
+  type CardTransferredBody,
   type Envelope,
 } from '../../protocol/index.js';
 import type { Clock } from '../../shared/clock.js';
 import { JukinetError, quote } from '../../shared/errors.js';
 import type { Database, Store } from '../../store/index.js';
+import { currentIdentity } from '../common/identity-history.js';
 
-/** Whether `peer` may send `envelope` as a card status change: a municipality, on its own link. */
+/** Whether `peer` may send `envelope` as a card status change or transfer: a municipality, on its own link. */
 export function mayChangeCardStatus(peer: PeerIdentity, envelope: Envelope): boolean {
   return (
-    envelope.type === cardStatusChanged.type && envelope.from === peer.nodeId && peer.role === 'municipality'
+    (envelope.type === cardStatusChanged.type || envelope.type === cardTransferred.type) &&
+    envelope.from === peer.nodeId &&
+    peer.role === 'municipality'
   );
 }
 
 /**
- * Records a card's new status. Only the issuing municipality may speak for a card: the body's municipality must be the
- * sender's, and a card first reported by another municipality stays theirs (JUKI_ERR_CARD_STATUS_ORIGIN). A change
- * older than the one recorded is kept out, so a late retry never undoes a newer state.
+ * Records a card's new status. The municipality that speaks for a card is the one recorded for it: the issuing
+ * municipality, or the one its holder moved to once it took the card over (card.transferred). A card not yet recorded
+ * may be reported only by its issuing municipality (JUKI_ERR_CARD_STATUS_ORIGIN otherwise). A change older than the one
+ * recorded is kept out, so a late retry never undoes a newer state.
  */
 export async function applyCardStatusChange(
   trx: Transaction<Database>,
@@ -35,17 +41,20 @@ export async function applyCardStatusChange(
   options: { readonly clock: Clock },
 ): Promise<void> {
   const sender = parseNodeId(envelope.from);
-  if (sender.role !== 'municipality' || sender.lgCode !== body.issuerMunicipality) {
-    throw new JukinetError(
-      'JUKI_ERR_CARD_STATUS_ORIGIN',
-      `${quote(envelope.from)} reported card ${quote(body.cardId)} of ${quote(body.issuerMunicipality)}`,
-    );
-  }
   const existing = await trx
     .selectFrom('card_status')
     .selectAll()
     .where('card_id', '=', body.cardId)
     .executeTakeFirst();
+  if (
+    existing === undefined &&
+    (sender.role !== 'municipality' || sender.lgCode !== body.issuerMunicipality)
+  ) {
+    throw new JukinetError(
+      'JUKI_ERR_CARD_STATUS_ORIGIN',
+      `${quote(envelope.from)} reported card ${quote(body.cardId)} of ${quote(body.issuerMunicipality)}`,
+    );
+  }
   if (existing !== undefined && existing.issuer !== envelope.from) {
     throw new JukinetError(
       'JUKI_ERR_CARD_STATUS_ORIGIN',
@@ -65,6 +74,54 @@ export async function applyCardStatusChange(
       .values({ card_id: body.cardId, ...row })
       .execute();
   } else if (existing.changed_at <= body.changedAt) {
+    await trx.updateTable('card_status').set(row).where('card_id', '=', body.cardId).execute();
+  }
+}
+
+/**
+ * Hands card `body.cardId` over to the sender, the municipality its holder moved to: checked against the national
+ * identity copy (the holder's current municipality must be the sender: JUKI_ERR_CARD_STATUS_ORIGIN until the move-in
+ * has arrived, so the outbox retries), the recorded fingerprint, and the card's state (a suspended or returned card
+ * is not taken over: JUKI_ERR_CARD_STATE). The resident code is checked, never stored.
+ */
+export async function applyCardTransfer(
+  trx: Transaction<Database>,
+  envelope: Envelope,
+  body: CardTransferredBody,
+  options: { readonly clock: Clock },
+): Promise<void> {
+  const sender = parseNodeId(envelope.from);
+  const holder = await currentIdentity(trx, parseResidentCode(body.residentCode));
+  if (sender.role !== 'municipality' || holder === undefined || holder.lgCode !== sender.lgCode) {
+    throw new JukinetError(
+      'JUKI_ERR_CARD_STATUS_ORIGIN',
+      `${quote(envelope.from)} took over card ${quote(body.cardId)}, whose holder does not live there (yet)`,
+    );
+  }
+  const existing = await trx
+    .selectFrom('card_status')
+    .selectAll()
+    .where('card_id', '=', body.cardId)
+    .executeTakeFirst();
+  if (existing !== undefined && existing.fingerprint !== body.fingerprint) {
+    throw new JukinetError('JUKI_ERR_CARD_STATUS_ORIGIN', `card ${quote(body.cardId)}: another certificate`);
+  }
+  if (existing !== undefined && existing.state !== 'active') {
+    throw new JukinetError('JUKI_ERR_CARD_STATE', `card ${quote(body.cardId)} is ${existing.state}`);
+  }
+  const row = {
+    issuer: envelope.from,
+    fingerprint: body.fingerprint,
+    state: 'active',
+    changed_at: body.transferredAt,
+    recorded_at: options.clock.now().toISOString(),
+  };
+  if (existing === undefined) {
+    await trx
+      .insertInto('card_status')
+      .values({ card_id: body.cardId, ...row })
+      .execute();
+  } else {
     await trx.updateTable('card_status').set(row).where('card_id', '=', body.cardId).execute();
   }
 }

@@ -2,16 +2,19 @@
 // municipality's signature, that the municipality may speak for the person, that it was not applied before), keeps
 // everyone's identity history, answers look-ups by code, and generates resident codes (docs/decisions/0004-servers.md).
 
+import { dirname, join } from 'node:path';
 import type { Transaction } from 'kysely';
 import { isNodeId, parseResidentCode, prefectureNodeOf, roleOf } from '../../domain/index.js';
 import { byRoles, verifyEnvelopeSignature, type NetworkRoute, type PeerIdentity } from '../../net/index.js';
 import {
   cardStatusChanged,
+  cardTransferred,
   identityChanged,
   nodePing,
   nodeRelay,
   parseMessageBody,
   type CardStatusChangedBody,
+  type CardTransferredBody,
   type Envelope,
   type IdentityChangedBody,
   type RelayBody,
@@ -25,10 +28,23 @@ import {
   currentIdentity,
   recordIdentityVersion,
 } from '../common/identity-history.js';
+import type { NodeConfig } from '../common/config.js';
+import { openNodeCredentials } from '../common/node-credentials.js';
 import type { NodeContext, NodeModule } from '../common/node-module.js';
 import { createSecurityEventLog, type SecurityEventLog } from '../common/security-event-log.js';
-import { applyCardStatusChange, cardStatusRoute, mayChangeCardStatus } from './card-status.js';
+import {
+  applyCardStatusChange,
+  applyCardTransfer,
+  cardStatusRoute,
+  mayChangeCardStatus,
+} from './card-status.js';
+import {
+  cardTerminalCaRoutes,
+  identityConfirmationRoute,
+  type CardTerminalCaSetup,
+} from './card-terminals.js';
 import { nationalCodeBlockRoutes } from './code-pool.js';
+import { municipalityLocateRoute } from './municipality-locate.js';
 
 /** The path of the national look-up by resident code. */
 export const IDENTITY_LOOKUP_PATH = '/v1/identity/:code';
@@ -42,6 +58,26 @@ export const RelaySecurityEventKind = {
 } as const;
 export type RelaySecurityEventKind = (typeof RelaySecurityEventKind)[keyof typeof RelaySecurityEventKind];
 
+export { CARD_TERMINAL_CA_ALIAS, type CardTerminalCaSetup } from './card-terminals.js';
+
+export interface NationalOptions {
+  /**
+   * Where the card terminal CA is kept (docs/card-issuance.md). Without it municipalities cannot get terminal
+   * certificates from this node, and so cannot personalise cards for the network.
+   */
+  readonly cardTerminalCa?: CardTerminalCaSetup;
+}
+
+/** What a national node's configuration gives its module: the card terminal CA in `cards/` beside its key store. */
+export function nationalOptionsFor(config: NodeConfig): NationalOptions {
+  return {
+    cardTerminalCa: {
+      directory: join(dirname(config.pki.keyStore), 'cards'),
+      keyStore: async () => (await openNodeCredentials(config)).keyStore,
+    },
+  };
+}
+
 /** The national module: the runtime's contract plus its security event log, for tests and shutdown. */
 export interface NationalModule extends NodeModule {
   readonly securityEvents: SecurityEventLog;
@@ -51,9 +87,10 @@ export interface NationalModule extends NodeModule {
  * Creates the national module for `context` (the `national` node). It accepts node.relay only from prefectures on
  * their own link, and applies a relayed identity.changed after the checks of docs/decisions/0004-servers.md,
  * "Identity changes", each refusal with its own code. On the network port: the consistency check, the look-up by code
- * (`GET /v1/identity/:code`, prefectures and national for now) and code blocks for prefectures.
+ * (`GET /v1/identity/:code`, prefectures and national for now), the municipality holding a code for the wide-area
+ * copy (`GET /v1/identity/:code/municipality`, municipalities) and code blocks for prefectures.
  */
-export function nationalModule(context: NodeContext): NationalModule {
+export function nationalModule(context: NodeContext, options: NationalOptions = {}): NationalModule {
   assert(
     context.nodeId === 'national',
     `The national module runs on "national", not ${quote(context.nodeId)}`,
@@ -185,17 +222,23 @@ export function nationalModule(context: NodeContext): NationalModule {
   return {
     role: 'national',
     securityEvents,
-    messages: [nodePing, nodeRelay, cardStatusChanged],
+    messages: [nodePing, nodeRelay, cardStatusChanged, cardTransferred],
     authorise(peer: PeerIdentity, envelope: Envelope): boolean {
       if (envelope.from !== peer.nodeId) return false;
       if (envelope.type === nodePing.type) return true;
-      if (envelope.type === cardStatusChanged.type) return mayChangeCardStatus(peer, envelope);
+      if (envelope.type === cardStatusChanged.type || envelope.type === cardTransferred.type) {
+        return mayChangeCardStatus(peer, envelope);
+      }
       return envelope.type === nodeRelay.type && peer.role === 'prefecture';
     },
     async apply(trx, { envelope, body }) {
       if (envelope.type === nodePing.type) return;
       if (envelope.type === cardStatusChanged.type) {
         await applyCardStatusChange(trx, envelope, body as CardStatusChangedBody, { clock: context.clock });
+        return;
+      }
+      if (envelope.type === cardTransferred.type) {
+        await applyCardTransfer(trx, envelope, body as CardTransferredBody, { clock: context.clock });
         return;
       }
       if (envelope.type !== nodeRelay.type) {
@@ -206,7 +249,10 @@ export function nationalModule(context: NodeContext): NationalModule {
     networkRoutes: () => [
       consistencyRoute({ store: context.store }),
       lookupRoute,
+      municipalityLocateRoute(context.store),
       cardStatusRoute(context.store),
+      ...cardTerminalCaRoutes(options.cardTerminalCa, { clock: context.clock }),
+      identityConfirmationRoute(context.store),
       ...nationalCodeBlockRoutes(context),
     ],
     async stop() {

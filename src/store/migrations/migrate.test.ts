@@ -9,8 +9,10 @@ import { MIGRATIONS, migrateToLatest, openStore } from '../index.js';
 
 const TABLES = [
   'card_application',
+  'card_confirmation',
   'card_event',
   'card_status',
+  'card_unlock',
   'code_block',
   'code_holding',
   'code_pool',
@@ -23,6 +25,7 @@ const TABLES = [
   'linkage_applied',
   'meta',
   'notification',
+  'operating_exception',
   'operation_log',
   'operator',
   'operator_challenge',
@@ -34,6 +37,10 @@ const TABLES = [
   'resident',
   'resident_action',
   'security_event',
+  'special_move_event',
+  'special_move_out_info',
+  'wide_area_answer',
+  'wide_area_copy',
 ];
 
 async function tableNames<DB>(db: Kysely<DB>): Promise<string[]> {

@@ -12,6 +12,9 @@ import { operators } from './0005-operators.js';
 import { linkage } from './0006-linkage.js';
 import { notifications } from './0007-notifications.js';
 import { cards } from './0008-cards.js';
+import { crossMunicipality } from './0009-cross-municipality.js';
+import { wideArea } from './0010-wide-area.js';
+import { specialMove } from './0011-special-move.js';
 
 /** Every migration, in order. Add a new one at the end and add its tables to `Database` in ../schema.ts. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -23,6 +26,9 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006_linkage': linkage,
   '0007_notifications': notifications,
   '0008_cards': cards,
+  '0009_cross_municipality': crossMunicipality,
+  '0010_wide_area': wideArea,
+  '0011_special_move': specialMove,
 };
 
 /** What `migrateToLatest()` did: the names of the migrations it applied now, in order (empty when up to date). */

@@ -1,15 +1,17 @@
 // The terminal application's shell: the node in the header, the screen for the path (ログイン, 初期設定, ホーム,
-// 住民検索, 届出, 審査, 操作者管理, 自己操作履歴, システム状態), the operator's session, and the return to ログイン when it
-// ends after inactivity.
+// 住民検索, 届出, 審査, 本人確認（カード）, 運用時間, 操作者管理, 自己操作履歴, システム状態), the operator's session, and
+// the return to ログイン when it ends after inactivity.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, getJson, messageOf, onApiEvents, postJson, type SessionView } from './api.js';
+import { CardConfirmationScreen } from './card-confirmation-screen.js';
 import { ExaminationScreen } from './examination-screen.js';
 import { HomeScreen } from './home-screen.js';
 import { LoginScreen } from './login-screen.js';
 import { OperatorsScreen } from './operators-screen.js';
 import { mayExamine } from './notification-kinds.js';
 import { NotificationsScreen } from './notifications-screen.js';
+import { OperatingHoursScreen } from './operating-hours-screen.js';
 import { OwnLogScreen } from './own-log-screen.js';
 import { ResidentScreen } from './resident-screen.js';
 import { SetupScreen } from './setup-screen.js';
@@ -22,6 +24,8 @@ const VIEWS = {
   '/residents': '住民検索',
   '/notifications': '届出',
   '/examination': '審査',
+  '/cards': '本人確認（カード）',
+  '/operating-hours': '運用時間',
   '/operators': '操作者管理',
   '/log': '自己操作履歴',
   '/status': 'システム状態',
@@ -138,6 +142,11 @@ export function App() {
     (session.operator.rights.notification.includes('write') ||
       session.operator.rights['official-action'].includes('write'));
   const mayDecide = session !== undefined && mayExamine(session.operator);
+  // Cards and the common operating hours live at a municipality's counter only.
+  const municipal = status?.role === 'municipality';
+  const mayConfirmCards = municipal && session?.operator.rights['identity-inquiry'].includes('read') === true;
+  const mayArrangeHours = municipal && session?.operator.rights['operating-hours'].includes('write') === true;
+  const mayReadHours = municipal && session?.operator.rights['operating-hours'].includes('read') === true;
 
   return (
     <>
@@ -174,6 +183,16 @@ export function App() {
               {mayDecide && (
                 <li>
                   <NavLink to="/examination" current={shown} onGo={navigate} />
+                </li>
+              )}
+              {mayConfirmCards && (
+                <li>
+                  <NavLink to="/cards" current={shown} onGo={navigate} />
+                </li>
+              )}
+              {mayArrangeHours && (
+                <li>
+                  <NavLink to="/operating-hours" current={shown} onGo={navigate} />
                 </li>
               )}
               {isAdministrator && (
@@ -224,6 +243,9 @@ export function App() {
             residentId={residentId}
             mayNotify={mayNotify}
             mayDecide={mayDecide}
+            mayConfirmCards={mayConfirmCards}
+            mayArrangeHours={mayArrangeHours}
+            mayReadHours={mayReadHours}
           />
         )}
       </main>
@@ -244,6 +266,11 @@ function Content(props: {
   /** The operator may enter 届出 or 職権 acts, and may confirm them: ホーム links to 届出 and 審査. */
   mayNotify: boolean;
   mayDecide: boolean;
+  /** The operator may confirm identities with a card (本人確認（カード）) and record operating hours exceptions. */
+  mayConfirmCards: boolean;
+  mayArrangeHours: boolean;
+  /** ホーム says whether the common operating hours are open. */
+  mayReadHours: boolean;
 }) {
   const { shown, session } = props;
   switch (shown) {
@@ -293,6 +320,10 @@ function Content(props: {
           />
         )
       );
+    case '/cards':
+      return session && props.mayConfirmCards && <CardConfirmationScreen operator={session.operator} />;
+    case '/operating-hours':
+      return session && props.mayArrangeHours && <OperatingHoursScreen />;
     case '/log':
       return <OwnLogScreen />;
     case '/':
@@ -303,6 +334,9 @@ function Content(props: {
             onOpenSearch={() => props.onGo('/residents')}
             onOpenNotifications={props.mayNotify ? () => props.onGo('/notifications') : undefined}
             onOpenExamination={props.mayDecide ? () => props.onGo('/examination') : undefined}
+            onOpenCards={props.mayConfirmCards ? () => props.onGo('/cards') : undefined}
+            onOpenOperatingHours={props.mayArrangeHours ? () => props.onGo('/operating-hours') : undefined}
+            showOperatingHours={props.mayReadHours}
           />
         )
       );

@@ -1,7 +1,9 @@
-// ホーム: who is logged in, their role, the work their rights open (届出, 審査) and the functions they may use.
+// ホーム: who is logged in, their role, whether the common operating hours are open, the work their rights open (届出,
+// 審査, 本人確認（カード）, 運用時間) and the functions they may use.
 
 import { operatorRoleLabel, terminalFunctionLabel, type TerminalFunction } from '../../domain/index.js';
 import type { OperatorView } from './api.js';
+import { OperatingHoursLine } from './operating-hours-screen.js';
 import { ACCESS_LABELS, Screen } from './screen.js';
 
 export function HomeScreen({
@@ -9,6 +11,9 @@ export function HomeScreen({
   onOpenSearch,
   onOpenNotifications,
   onOpenExamination,
+  onOpenCards,
+  onOpenOperatingHours,
+  showOperatingHours = false,
 }: {
   operator: OperatorView;
   /** Opens 住民検索 (and from it 住民票照会), for an operator who may search. */
@@ -17,10 +22,18 @@ export function HomeScreen({
   onOpenNotifications?: (() => void) | undefined;
   /** Opens 審査, for an operator who may confirm them. */
   onOpenExamination?: (() => void) | undefined;
+  /** Opens 本人確認（カード）, for an operator who may confirm identities with a resident card. */
+  onOpenCards?: (() => void) | undefined;
+  /** Opens 運用時間, for an operator who may record exceptions to the common operating hours. */
+  onOpenOperatingHours?: (() => void) | undefined;
+  /** Says whether the common operating hours are open now (a municipal node, an operator who may read them). */
+  showOperatingHours?: boolean;
 }) {
   const work = [
     ['/notifications', '届出', '届出・職権処理の入力', onOpenNotifications],
     ['/examination', '審査', '届出・職権処理の決裁と却下', onOpenExamination],
+    ['/cards', '本人確認（カード）', '住基カードと暗証番号による本人確認、ロック解除', onOpenCards],
+    ['/operating-hours', '運用時間', '時間外運用の取り決めの記録と取下げ', onOpenOperatingHours],
   ] as const;
   const rights = (Object.entries(operator.rights) as [TerminalFunction, readonly string[]][]).filter(
     ([, access]) => access.length > 0,
@@ -36,7 +49,8 @@ export function HomeScreen({
         <dt>役割</dt>
         <dd data-testid="operator-role">{operatorRoleLabel[operator.role]}</dd>
       </dl>
-      {(onOpenNotifications !== undefined || onOpenExamination !== undefined) && (
+      {showOperatingHours && <OperatingHoursLine />}
+      {work.some(([, , , onOpen]) => onOpen !== undefined) && (
         <>
           <h2>業務</h2>
           <ul data-testid="home-work">

@@ -1,8 +1,9 @@
 // 住民検索 and 住民票照会 (municipal terminal): search by name (with the birth date), 住民票コード or address, then
-// open a record with its household and its 異動 (docs/operators.md, "The terminal's API").
+// open a record with its household, its 異動 and its 住基カード (docs/operators.md, "The terminal's API").
 
 import { Fragment, useCallback, useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { ApiError, getJson, type OperatorView } from './api.js';
+import { CardIssuancePanel } from './card-issuance-panel.js';
 import { CertificateScreen } from './certificate-screen.js';
 import { NotificationForm } from './notification-form.js';
 import {
@@ -241,6 +242,7 @@ function ResidentView({
   const { resident, household, history } = detail;
   const actions = resident.closed ? [] : RECORD_ACTIONS.filter((kind) => mayEnter(operator, kind));
   const mayIssue = operator.rights['certificate-issue'].includes('execute');
+  const mayReadCards = operator.rights['card-issue'].includes('read');
   return (
     <section aria-labelledby="resident-heading">
       <h2 id="resident-heading" tabIndex={-1} ref={headingRef}>
@@ -372,6 +374,7 @@ function ResidentView({
           ))}
         </tbody>
       </table>
+      {mayReadCards && <CardIssuancePanel resident={resident} operator={operator} />}
     </section>
   );
 }

@@ -1,12 +1,15 @@
-// The municipality's card issuer: its card CA (created on first use), the certificates of its own counter terminal
-// and card administrator, which the cards it personalises trust, and where its software cards are kept. The private
-// keys live in a key store like the node's own (DESIGN.md §6 Keys); certificates, being public, beside the cards.
+// The municipality's card issuer: its card CA (created on first use), the certificates of its counter terminal and
+// card administrator, and where its software cards are kept. On the network the terminal certificates come from the
+// national card terminal CA, which every card trusts, so a card issued here works at every municipality's counter;
+// a municipality on its own certifies them with its card CA. The private keys live in a key store like the node's own
+// (DESIGN.md §6 Keys); certificates, being public, beside the cards.
 
 import { X509Certificate } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CardTerminalKey } from '../../../card/index.js';
 import {
+  cardTerminalIdOf,
   createCardIssuerCa,
   fileExists,
   issueCardTerminalCertificate,
@@ -17,6 +20,7 @@ import {
 } from '../../../crypto/index.js';
 import type { LocalGovernmentCode } from '../../../domain/index.js';
 import type { Clock } from '../../../shared/clock.js';
+import { loadOrCreateKeptCa } from '../../common/kept-ca.js';
 
 /** Where a municipality keeps its card issuer: a directory for certificates and card files, and a key store. */
 export interface CardIssuerSetup {
@@ -26,14 +30,27 @@ export interface CardIssuerSetup {
   readonly keyStore: KeyStore | (() => Promise<KeyStore>);
 }
 
+/**
+ * Who certifies the keys of the counter terminal and the card administrator, and so which CA the cards trust: the
+ * national card terminal CA over the network (cardTerminalAuthorityOf in card-network.ts).
+ */
+export interface CardTerminalAuthority {
+  /** The CA certificate written on every card as the terminals' trust anchor. */
+  anchorPem(): Promise<string>;
+  /** Certifies `publicKeyPem` for `role` at this municipality; answers the certificate. */
+  certify(role: CardTerminalRole, publicKeyPem: string): Promise<string>;
+}
+
 /** The card issuer of one municipality. */
 export interface CardIssuer {
   readonly lgCode: LocalGovernmentCode;
   /** The card CA (created on first use), for certifying card keys. */
   ca(): Promise<CaMaterial>;
-  /** The counter terminal's `card-terminal` key, which the municipality's cards accept (external authenticate). */
+  /** The CA the cards personalised here trust for terminals and administrators (written on the card). */
+  terminalAnchorPem(): Promise<string>;
+  /** The counter terminal's `card-terminal` key, which cards accept (external authenticate). */
   terminalKey(): Promise<CardTerminalKey>;
-  /** The clerk's `card-administrator` key, for taking cards back (返納). */
+  /** The clerk's `card-administrator` key, for unlocking cards and taking them back (返納). */
   administratorKey(): Promise<CardTerminalKey>;
   /** The file of card `cardId`. */
   cardPath(cardId: string): string;
@@ -50,12 +67,17 @@ const RENEW_BEFORE_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The card issuer of municipality `lgCode` kept in `setup`. The CA is made once and kept (its key in the key store,
- * its certificate in `issuer/card-ca.pem`); the terminal and administrator certificates are issued by it and
- * issued again with the same key when they come within a day of their end.
+ * its certificate in `issuer/card-ca.pem`); the terminal and administrator certificates are issued by
+ * `terminalAuthority` (by the card CA itself without one) and issued again with the same key when they come within a
+ * day of their end.
  */
 export function createCardIssuer(
   setup: CardIssuerSetup,
-  options: { readonly lgCode: LocalGovernmentCode; readonly clock: Clock },
+  options: {
+    readonly lgCode: LocalGovernmentCode;
+    readonly clock: Clock;
+    readonly terminalAuthority?: CardTerminalAuthority;
+  },
 ): CardIssuer {
   const issuerDirectory = join(setup.directory, 'issuer');
   let keyStore: Promise<KeyStore> | undefined;
@@ -64,28 +86,12 @@ export function createCardIssuer(
   let ca: Promise<CaMaterial> | undefined;
   const keys = new Map<CardTerminalRole, Promise<CardTerminalKey>>();
 
-  async function privateKeyPem(alias: string): Promise<string> {
-    const key = await (await openKeyStore()).tlsPrivateKey(alias);
-    return key.export({ type: 'pkcs8', format: 'pem' }).toString();
-  }
-
   async function loadOrCreateCa(): Promise<CaMaterial> {
-    const store = await openKeyStore();
-    const certificatePath = join(issuerDirectory, `${CardIssuerKeyAlias.ca}.pem`);
-    if ((await store.has(CardIssuerKeyAlias.ca)) && (await fileExists(certificatePath))) {
-      return {
-        certificatePem: await readFile(certificatePath, 'utf8'),
-        privateKeyPem: await privateKeyPem(CardIssuerKeyAlias.ca),
-      };
-    }
-    const created = await createCardIssuerCa({
-      municipalityCode: options.lgCode,
-      validFrom: options.clock.now(),
+    return loadOrCreateKeptCa(await openKeyStore(), {
+      alias: CardIssuerKeyAlias.ca,
+      certificatePath: join(issuerDirectory, `${CardIssuerKeyAlias.ca}.pem`),
+      create: () => createCardIssuerCa({ municipalityCode: options.lgCode, validFrom: options.clock.now() }),
     });
-    await mkdir(setup.directory, { recursive: true, mode: 0o700 });
-    await store.importKey(CardIssuerKeyAlias.ca, created.privateKeyPem, { replace: true });
-    await writeFileAtomic(certificatePath, created.certificatePem, { mode: 0o644, directoryMode: 0o700 });
-    return created;
   }
 
   async function loadOrIssue(role: CardTerminalRole): Promise<CardTerminalKey> {
@@ -103,12 +109,15 @@ export function createCardIssuer(
     const publicKeyPem = (await store.has(alias))
       ? await store.publicKey(alias)
       : (await store.generate(alias)).publicKeyPem;
-    const certificatePem = await issueCardTerminalCertificate(await issuer.ca(), {
-      terminalId: `lg-${options.lgCode}-${role === 'card-terminal' ? 'counter' : 'clerk'}`,
-      role,
-      publicKeyPem,
-      validFrom: now,
-    });
+    const certificatePem =
+      options.terminalAuthority === undefined
+        ? await issueCardTerminalCertificate(await issuer.ca(), {
+            terminalId: cardTerminalIdOf(options.lgCode, role),
+            role,
+            publicKeyPem,
+            validFrom: now,
+          })
+        : await options.terminalAuthority.certify(role, publicKeyPem);
     await writeFileAtomic(certificatePath, certificatePem, { mode: 0o644, directoryMode: 0o700 });
     return { certificatePem, privateKey: await store.tlsPrivateKey(alias) };
   }
@@ -135,6 +144,11 @@ export function createCardIssuer(
         });
       }
       return ca;
+    },
+    async terminalAnchorPem() {
+      return options.terminalAuthority === undefined
+        ? (await issuer.ca()).certificatePem
+        : options.terminalAuthority.anchorPem();
     },
     terminalKey: () => memoKey('card-terminal'),
     administratorKey: () => memoKey('card-administrator'),

@@ -13,13 +13,17 @@ import type { NodeId } from '../../../domain/index.js';
 import { byRoles, type NetworkRoute } from '../../../net/index.js';
 import {
   CARD_STATUS_PATH,
+  CARD_TERMINAL_CA_PATH,
+  CARD_TERMINAL_CERTIFICATES_PATH,
   cardStatusAnswerSchema,
   cardStatusChanged,
+  cardTerminalCaAnswerSchema,
+  cardTerminalCertificateAnswerSchema,
   type CardNetworkState,
 } from '../../../protocol/index.js';
 import { JukinetError, quote } from '../../../shared/errors.js';
 import type { NodeContext, Outbox } from '../../common/node-module.js';
-import type { CardIssuer } from './card-issuer.js';
+import type { CardIssuer, CardTerminalAuthority } from './card-issuer.js';
 
 /** The path on a municipality's network port that answers its card CA certificate. */
 export const CARD_ISSUER_CA_PATH = '/v1/cards/issuer-ca';
@@ -34,6 +38,33 @@ export function cardIssuerCaRoute(issuer: () => CardIssuer): NetworkRoute {
     allow: byRoles('municipality'),
     async handler() {
       return { body: { certificatePem: (await issuer().ca()).certificatePem } };
+    },
+  };
+}
+
+/**
+ * The national card terminal CA as this municipality's card issuer sees it: the anchor written on each card (read
+ * once, then kept), and certificates for the counter terminal and the card administrator.
+ */
+export function nationalCardTerminalAuthority(context: Pick<NodeContext, 'call'>): CardTerminalAuthority {
+  let anchor: Promise<string> | undefined;
+  return {
+    anchorPem() {
+      anchor ??= context
+        .call(NATIONAL, { method: 'GET', path: CARD_TERMINAL_CA_PATH })
+        .then((answer) => cardTerminalCaAnswerSchema.parse(answer).certificatePem);
+      anchor.catch(() => {
+        anchor = undefined;
+      });
+      return anchor;
+    },
+    async certify(role, publicKeyPem) {
+      const answer = await context.call(NATIONAL, {
+        method: 'POST',
+        path: CARD_TERMINAL_CERTIFICATES_PATH,
+        body: { role, publicKeyPem },
+      });
+      return cardTerminalCertificateAnswerSchema.parse(answer).certificatePem;
     },
   };
 }

@@ -52,6 +52,7 @@ describeEachEngine('municipal card issuance routes', ({ openFresh }) => {
     const muni = await createTestMunicipality(store, {
       module: {
         certifierName: '本郷 和子',
+        cardTerminals: 'own',
         cards: {
           directory: join(directory, 'cards'),
           keyStore: openSoftwareKeyStore(join(directory, 'keys'), { passphrase: 'card test passphrase' }),

@@ -289,7 +289,7 @@ export function registerCardRoutes(
           faceVersion: record.row.face_version as 'A' | 'B',
           validity,
           issuer: ca,
-          terminalTrustAnchorPem: ca.certificatePem,
+          terminalTrustAnchorPem: await issuer.terminalAnchorPem(),
         });
       }
       const certificate = readCardCertificate(certificatePem);
@@ -464,7 +464,8 @@ export function registerCardRoutes(
     await reportCardStatus(scope.outbox, {
       cardId,
       fingerprint,
-      issuerMunicipality: options.lgCode,
+      // A card taken over after a move keeps its issuer; this municipality speaks for it now (card-transfer.ts).
+      issuerMunicipality: record.row.issuer_municipality ?? options.lgCode,
       state,
       at: scope.now,
     });

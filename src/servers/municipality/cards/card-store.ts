@@ -1,7 +1,7 @@
 // The municipality's card records (migration 0008_cards): each application with the card it became and its ordered
 // events, the audit trail its state is derived from (card-workflow.ts, docs/card-issuance.md).
 
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../../store/index.js';
 import { JukinetError, quote } from '../../../shared/errors.js';
@@ -36,7 +36,9 @@ export interface CardEventView {
 export interface CardApplicationView {
   readonly id: string;
   readonly residentId: string;
-  readonly kind: 'new' | 'reissue';
+  readonly kind: 'new' | 'reissue' | 'transfer';
+  /** For a card taken over after a move, its issuing municipality; null for one issued here. */
+  readonly issuerMunicipality: string | null;
   readonly replacesCardId: string | null;
   readonly faceVersion: 'A' | 'B';
   readonly state: CardIssuanceState;
@@ -52,7 +54,7 @@ export interface CardApplicationView {
 
 /** The stored application with its events, for the routes' own checks. */
 export interface CardApplicationRecord {
-  readonly row: Database['card_application'];
+  readonly row: Selectable<Database['card_application']>;
   readonly events: readonly CardEventView[];
   readonly state: CardIssuanceState;
 }
@@ -127,7 +129,8 @@ export function cardApplicationView(record: CardApplicationRecord): CardApplicat
   return {
     id: row.id,
     residentId: row.resident_id,
-    kind: row.kind as 'new' | 'reissue',
+    kind: row.kind as CardApplicationView['kind'],
+    issuerMunicipality: row.issuer_municipality,
     replacesCardId: row.replaces_card_id,
     faceVersion: row.face_version as 'A' | 'B',
     state: record.state,

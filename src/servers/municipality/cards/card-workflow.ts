@@ -24,6 +24,10 @@ export const CardEventKind = {
   suspensionLifted: 'suspension-lifted',
   /** 返納: taken back (or never collected); over for good. */
   returned: 'returned',
+  /** 引継ぎ: the card of a resident who moved here, taken over from the municipality they left; in use. */
+  transferredIn: 'transferred-in',
+  /** 転出: the holder moved away with the card, and the new municipality took it over. */
+  transferredOut: 'transferred-out',
 } as const;
 export type CardEventKind = (typeof CardEventKind)[keyof typeof CardEventKind];
 
@@ -37,6 +41,8 @@ export const CardIssuanceState = {
   active: 'active',
   suspended: 'suspended',
   returned: 'returned',
+  /** The holder moved away and the new municipality speaks for the card now. */
+  transferred: 'transferred',
 } as const;
 export type CardIssuanceState = (typeof CardIssuanceState)[keyof typeof CardIssuanceState];
 
@@ -56,6 +62,8 @@ const STEPS: Readonly<
   suspended: { from: ['handed-over', 'active'], to: 'suspended' },
   'suspension-lifted': { from: ['suspended'], to: 'previous' },
   returned: { from: ['personalised', 'notified', 'handed-over', 'active', 'suspended'], to: 'returned' },
+  'transferred-in': { from: [], to: 'active' },
+  'transferred-out': { from: ['handed-over', 'active'], to: 'transferred' },
 };
 
 /** The state after `events` (oldest first; the first is always `applied`). */

@@ -42,6 +42,8 @@ export interface CertificateContent {
   /** The certifier line: the title, an ideographic space and the name (東京都文京区長 本郷 和子). */
   readonly certifier: string;
   readonly serialNumber?: string;
+  /** A line below the certifier (CertificateRequest.note). */
+  readonly note?: string;
 }
 
 /** The certificate's title (the statutory name of the document). */
@@ -158,7 +160,7 @@ export function buildCertificateContent(request: CertificateRequest): Certificat
     number: index + 1,
     rows: items.flatMap((item) => rowsOf(person, item)),
   }));
-  const whole = chosen.length === request.household.members.length;
+  const whole = chosen.length === request.household.members.length && request.householdComplete !== false;
   return {
     kind: request.kind,
     title: CERTIFICATE_TITLES[request.kind],
@@ -172,5 +174,6 @@ export function buildCertificateContent(request: CertificateRequest): Certificat
     municipality: request.issuer.municipality,
     certifier: `${request.issuer.certifierTitle}\u3000${request.issuer.certifierName}`,
     ...(request.serialNumber === undefined ? {} : { serialNumber: request.serialNumber }),
+    ...(request.note === undefined ? {} : { note: request.note }),
   };
 }

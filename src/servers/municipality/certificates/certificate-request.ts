@@ -165,6 +165,13 @@ export interface CertificateRequest {
   readonly issuedOn: string;
   /** The window's serial number of the certificate, printed in the footer when given. */
   readonly serialNumber?: string;
+  /**
+   * False when `household.members` holds only some of the household's current members (a wide-area copy carries only
+   * the members asked for): a 住民票の写し then never says 世帯全員. Left out, the members are the whole household.
+   */
+  readonly householdComplete?: boolean;
+  /** A line printed below the certifier, such as the wide-area copy's statement (住基法第12条の4). */
+  readonly note?: string;
 }
 
 /** The longest text a certificate prints in one item; longer input is a mistake upstream. */
@@ -272,6 +279,7 @@ export function validateCertificateRequest(request: CertificateRequest): readonl
   checkText('certifier title', request.issuer.certifierTitle);
   checkText('certifier name', request.issuer.certifierName);
   checkText('serial number', request.serialNumber);
+  checkText('note', request.note);
   for (const item of request.requestedItems) {
     if (!CERTIFICATE_ITEMS.includes(item)) refuse(`item ${quote(item)} is not one we know`);
   }

@@ -31,6 +31,9 @@ const BLOCK_HEADING_HEIGHT = 16;
 const BLOCK_GAP = 10;
 const TITLE_SIZE = 18;
 const CLOSING_HEIGHT = 130;
+/** The note below the certifier: its size, and where its first line sits under the closing's top. */
+const NOTE_SIZE = 9;
+const NOTE_OFFSET = 124;
 const LINE_COLOUR = rgb(0.35, 0.35, 0.35);
 const LABEL_FILL = rgb(0.93, 0.93, 0.93);
 const BLACK = rgb(0, 0, 0);
@@ -90,7 +93,12 @@ interface PagePlan {
  * Splits the person blocks over pages: a block that fits on the page stays whole; one that does not moves to a new
  * page, and only a block taller than a whole page is split between its rows. The closing goes after the last block.
  */
-function planPages(blocks: readonly PersonBlock[], font: PDFFont, bodyHeight: number): PagePlan[] {
+function planPages(
+  blocks: readonly PersonBlock[],
+  font: PDFFont,
+  space: { readonly body: number; readonly closing: number },
+): PagePlan[] {
+  const bodyHeight = space.body;
   const pages: PagePlan[] = [{ parts: [], closing: false }];
   let free = bodyHeight;
   const newPage = (): void => {
@@ -119,7 +127,7 @@ function planPages(blocks: readonly PersonBlock[], font: PDFFont, bodyHeight: nu
       if (pending.length > 0) newPage();
     }
   }
-  if (free < CLOSING_HEIGHT) newPage();
+  if (free < space.closing) newPage();
   const last = pages.at(-1);
   if (last !== undefined) last.closing = true;
   return pages;
@@ -215,6 +223,17 @@ function drawPart(page: PDFPage, part: BlockPart, top: number, font: PDFFont): n
   return drawRows(page, part.rows, top - BLOCK_HEADING_HEIGHT, font) - BLOCK_GAP;
 }
 
+/** The note's lines, wrapped to the content width (none without a note). */
+function noteLines(content: CertificateContent, font: PDFFont): string[] {
+  return content.note === undefined ? [] : wrapText(content.note, CONTENT_WIDTH - 12, font, NOTE_SIZE);
+}
+
+/** The height the closing needs: the certification and certifier, and the note's lines below them. */
+function closingHeightOf(content: CertificateContent, font: PDFFont): number {
+  const lines = noteLines(content, font).length;
+  return lines === 0 ? CLOSING_HEIGHT : NOTE_OFFSET + lines * LINE_HEIGHT;
+}
+
 function drawClosing(page: PDFPage, content: CertificateContent, top: number, font: PDFFont): void {
   drawRight(page, END_MARK, top - 10, 9, font);
   let y = top - 40;
@@ -223,6 +242,10 @@ function drawClosing(page: PDFPage, content: CertificateContent, top: number, fo
   page.drawText(content.certifiedOn, { x: MARGIN.left + 12, y, size: 11, font, color: BLACK });
   y -= 32;
   drawRight(page, content.certifier, y, 12, font);
+  noteLines(content, font).forEach((line, index) => {
+    const baseline = top - NOTE_OFFSET - index * LINE_HEIGHT + 3;
+    page.drawText(line, { x: MARGIN.left + 12, y: baseline, size: NOTE_SIZE, font, color: BLACK });
+  });
 }
 
 function drawFooter(
@@ -256,6 +279,7 @@ function textsOf(content: CertificateContent): string[] {
     content.municipality,
     content.certifier,
     content.serialNumber === undefined ? '' : `証明書番号 ${content.serialNumber}`,
+    content.note ?? '',
     END_MARK,
     '（）　続き0123456789 /',
   ];
@@ -317,7 +341,10 @@ export async function renderCertificate(request: CertificateRequest): Promise<Ui
 
   const household = content.household.map((row) => measureRow(row, font));
   const top = PAGE.height - headHeight(content, household);
-  const plans = planPages(content.persons, font, top - MARGIN.bottom);
+  const plans = planPages(content.persons, font, {
+    body: top - MARGIN.bottom,
+    closing: closingHeightOf(content, font),
+  });
   plans.forEach((plan, index) => {
     const page = doc.addPage([PAGE.width, PAGE.height]);
     let y = drawHead(page, content, household, font);

@@ -46,8 +46,18 @@ export {
   type OfficialEntryRequest,
   type PersonRequest,
   type Relationships,
+  type SpecialMoveInRequest,
+  type SpecialMoveOutRequest,
   type Succession,
 } from './requests.js';
+export {
+  checkAdvanceMoveOutDates,
+  checkSpecialMoveIn,
+  checkSpecialMoveLimit,
+  isPlannedMoveOutOpen,
+  specialMoveLimitDate,
+  type SpecialMoveInFiling,
+} from './special-move-rules.js';
 export {
   applyAction,
   changeReasonOf,
@@ -67,6 +77,7 @@ export {
   type LateFiling,
   type OpeningPayload,
   type PersonItems,
+  type PlannedMoveOut,
   type Qualification,
   type RecordItems,
   type ResidentAction,

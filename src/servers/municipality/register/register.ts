@@ -17,10 +17,12 @@ import { assert } from '../../../shared/assert.js';
 import { JukinetError, quote } from '../../../shared/errors.js';
 import { newUuidV7 } from '../../../shared/ids.js';
 import type { Database, Store } from '../../../store/index.js';
+import { SPECIAL_MOVE_LIMIT_DAYS } from '../../common/config.js';
 import type { NodeContext, Outbox } from '../../common/node-module.js';
 import { identityInfoOf, LINKAGE_VERSION, type LinkedActionKind, type RegisterChange } from '../linkage.js';
 import {
   checkHeadChange,
+  checkMember,
   checkMerge,
   headAfterLeaving,
   planSplit,
@@ -64,6 +66,7 @@ import {
   type OfficialEntryRequest,
   type PersonRequest,
   type Relationships,
+  type SpecialMoveOutRequest,
 } from './requests.js';
 import {
   applyAction,
@@ -75,9 +78,11 @@ import {
   type BenefitItems,
   type LateFiling,
   type OpeningPayload,
+  type PlannedMoveOut,
   type ResidentAction,
   type ResidentRecord,
 } from './resident-record.js';
+import { checkAdvanceMoveOutDates, isPlannedMoveOutOpen } from './special-move-rules.js';
 
 /** Receives the linkage message of each action inside the action's transaction: the CS, in this process. */
 export type LinkageSink = (
@@ -103,6 +108,11 @@ export interface RegisterOptions {
   /** Takes an unused code from the municipality's holding (code-holding.ts `takeCode`). */
   readonly takeCode: (trx: Transaction<Database>) => Promise<ResidentCode>;
   readonly link: LinkageSink;
+  /**
+   * The one-visit move (docs/special-move.md): days after the planned move-out date it stays open. Default
+   * SPECIAL_MOVE_LIMIT_DAYS (the configuration's `municipality.specialMove.limitDays`).
+   */
+  readonly specialMove?: { readonly limitDays: number };
 }
 
 /** A household with its current members; `closed` once none is left. */
@@ -138,6 +148,7 @@ const FILED_WITHIN_PERIOD: ReadonlySet<ActionBody['kind']> = new Set<ActionBody[
   'entry-from-abroad',
   'move-within',
   'move-out',
+  'special-move-out',
   'household-head-change',
   'household-split',
   'household-merge',
@@ -168,6 +179,13 @@ export interface Register {
   recordMoveWithin(residentId: string, request: MoveWithinRequest): Promise<ResidentRecord>;
   /** 転出 (or 国外転出 with `abroad`): closes the record as a 除票. */
   recordMoveOut(residentId: string, request: MoveOutRequest): Promise<ResidentRecord>;
+  /**
+   * 付記転出届 (住基法第24条の2): records the planned move-out on the card holder's record and on each member's moving
+   * along, all with the same PlannedMoveOut; closes nothing and changes no 本人確認情報. Returns the card holder's
+   * record first, then the members' in the order given. Whether the card holder holds a valid card is the caller's
+   * check (the card records are not the register's).
+   */
+  recordSpecialMoveOut(residentId: string, request: SpecialMoveOutRequest): Promise<ResidentRecord[]>;
   /** 死亡: closes the record as a 除票. */
   recordDeath(residentId: string, request?: DeathRequest): Promise<ResidentRecord>;
   /** 氏名変更. */
@@ -851,6 +869,83 @@ export function createRegister(options: RegisterOptions): Register {
             abroad: request.abroad ?? false,
           }),
       }),
+
+    recordSpecialMoveOut: async (residentId, request) => {
+      checkRequest('special-move-out', request);
+      return await options.transaction(async (trx, outbox) => {
+        const record = await readOpenRecord(trx, residentId);
+        const now = today();
+        const limitDays = options.specialMove?.limitDays ?? SPECIAL_MOVE_LIMIT_DAYS;
+        const filedOn = request.filedOn ?? now;
+        const { daysLate: late } = checkAdvanceMoveOutDates({
+          plannedDate: request.plannedDate,
+          filedOn,
+          today: now,
+          birthDate: record.birthDate,
+          lastChange: record.lastChange.date,
+          limitDays,
+          filingPeriodDays: FILING_PERIOD_DAYS,
+        });
+        if (request.destination.lgCode === lgCode) {
+          throw new JukinetError(
+            'JUKI_ERR_REGISTER_REQUEST_INVALID',
+            `destination.lgCode ${quote(lgCode)} is this municipality: a move within it is a 転居`,
+          );
+        }
+        const memberIds = request.members ?? [];
+        if (new Set([residentId, ...memberIds]).size !== memberIds.length + 1) {
+          throw new JukinetError(
+            'JUKI_ERR_REGISTER_REQUEST_INVALID',
+            'members must name each member once, and not the card holder',
+          );
+        }
+        const household = await readHouseholdState(trx, record.householdId);
+        for (const id of memberIds) checkMember(household, id);
+        const movers = [residentId, ...memberIds];
+        // The household left behind must have a head, as for a 転出 (第25条).
+        headAfterLeaving(household, movers, request.newHead);
+        const records = [record];
+        for (const id of memberIds) records.push(await readOpenRecord(trx, id));
+        for (const mover of records) {
+          if (isPlannedMoveOutOpen(mover.plannedMoveOut, { today: now, limitDays })) {
+            throw new JukinetError(
+              'JUKI_ERR_SPECIAL_MOVE_ALREADY_PLANNED',
+              `${quote(mover.id)} to ${quote(mover.plannedMoveOut.destination.lgCode)} on ${quote(mover.plannedMoveOut.plannedDate)}`,
+            );
+          }
+        }
+        const plannedMoveOut: PlannedMoveOut = {
+          noticeId: newUuidV7(clock.now().getTime()),
+          destination: {
+            lgCode: request.destination.lgCode as LocalGovernmentCode,
+            address: request.destination.address,
+          },
+          plannedDate: request.plannedDate,
+          filedOn,
+          principalId: residentId,
+          memberIds,
+          ...(request.newHead === undefined ? {} : { newHead: request.newHead }),
+        };
+        // The notice is no change yet: its action is dated the day it was filed, the planned date is in the payload.
+        const filing: Filing = { effectiveOn: filedOn, filedOn, operator: request.operator ?? null };
+        const planned: ResidentRecord[] = [];
+        for (const mover of records) {
+          planned.push(
+            await append(trx, outbox, {
+              residentId: mover.id,
+              record: mover,
+              payload: {
+                kind: 'special-move-out',
+                plannedMoveOut,
+                ...(late > 0 ? { lateFiling: { daysLate: late } } : {}),
+              },
+              filing,
+            }),
+          );
+        }
+        return planned;
+      });
+    },
 
     recordDeath: (residentId, request = {}) =>
       amend(residentId, {

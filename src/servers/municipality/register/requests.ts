@@ -2,7 +2,7 @@
 // and the check that turns bad input into JUKI_ERR_REGISTER_REQUEST_INVALID before anything is written.
 
 import { z } from 'zod';
-import { isIsoDate, Sex } from '../../../domain/index.js';
+import { checkLocalGovernmentCode, isIsoDate, isResidentCode, Sex } from '../../../domain/index.js';
 import { describeIssues } from '../../../protocol/index.js';
 import { JukinetError } from '../../../shared/errors.js';
 import {
@@ -115,6 +115,43 @@ export interface MoveOutRequest extends FilingOptions, Succession {
   readonly date?: string;
 }
 
+/**
+ * 付記転出届 (特例転出届, 住基法第24条の2): a card holder's advance move-out notice. Nothing closes yet: the records of
+ * the card holder and the members moving along show the planned move-out until the new municipality's 転入通知.
+ */
+export interface SpecialMoveOutRequest extends FilingOptions {
+  /** 転出の予定年月日: may lie ahead (docs/special-move.md, "Time limits"). */
+  readonly plannedDate: string;
+  /** 転出先: the new municipality (6-digit LG code) and the address there. */
+  readonly destination: { readonly lgCode: string; readonly address: string };
+  /** The members of the card holder's household moving along, by record id. */
+  readonly members?: readonly string[];
+  /** Who heads the household left behind, when its head moves and several members remain. */
+  readonly newHead?: string;
+}
+
+/**
+ * 特例転入届: the move-in under the one-visit move, from the 転出証明書情報 received from the old municipality. The
+ * persons' items come from it; the clerk gives the new address and the household.
+ */
+export interface SpecialMoveInRequest extends FilingOptions {
+  /** The 転出証明書情報 received here (special_move_out_info.id). */
+  readonly outInfoId: string;
+  readonly address: string;
+  /** 異動日: the day they began living here; today when left out. */
+  readonly date?: string;
+  /** The household the card holder joins or founds (founds a new one, as head, when left out). */
+  readonly household?: HouseholdChoice;
+  /** The card holder's 続柄 in a household they join. */
+  readonly relationship?: string;
+  /**
+   * Each member's 続柄 to the head here, by resident code; when left out, the 続柄 at the old municipality is kept
+   * where the card holder headed the household there and heads it here.
+   */
+  readonly relationships?: Readonly<Record<string, string>>;
+  readonly acknowledgeDuplicate?: boolean;
+}
+
 /** 死亡: the record becomes a 除票. */
 export interface DeathRequest extends FilingOptions, Succession {
   readonly date?: string;
@@ -222,6 +259,9 @@ const person = {
 const newHead = residentId.optional();
 const date = isoDate.optional();
 const residentCode = z.string();
+const lgCode = z.string().refine((value) => value.length === 6 && checkLocalGovernmentCode(value).ok, {
+  error: 'must be a 6-digit local government code with its check digit',
+});
 
 /** The schema of each request, by action kind. Rules about the resulting identity information are checked later. */
 export const requestSchemas = {
@@ -246,6 +286,25 @@ export const requestSchemas = {
       'withHousehold: the household moves as it is, so household, relationship and newHead are left out',
     ),
   'move-out': z.strictObject({ ...filing, destination: text, abroad: z.boolean().optional(), date, newHead }),
+  'special-move-out': z.strictObject({
+    ...filing,
+    plannedDate: isoDate,
+    destination: z.strictObject({ lgCode, address: text }),
+    members: z.array(residentId).max(49).optional(),
+    newHead,
+  }),
+  'special-move-in': z.strictObject({
+    ...filing,
+    outInfoId: householdId,
+    address: text,
+    date,
+    household: household.optional(),
+    relationship: relationship.optional(),
+    relationships: z
+      .record(z.string().refine(isResidentCode, { error: 'must be a resident code' }), relationship)
+      .optional(),
+    acknowledgeDuplicate: z.boolean().optional(),
+  }),
   death: z.strictObject({ ...filing, date, newHead }),
   'name-change': z.strictObject({
     ...filing,

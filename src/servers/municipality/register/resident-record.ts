@@ -141,6 +141,28 @@ export interface LateFiling {
   readonly daysLate: number;
 }
 
+/**
+ * 特例転出予定: a confirmed advance move-out notice (付記転出届, 住基法第24条の2) waiting for the new municipality's
+ * 転入通知. Every record the notice concerns (the card holder's and each member's moving along) carries the same one;
+ * it changes no 本人確認情報 until the 転入通知 closes the records (docs/special-move.md).
+ */
+export interface PlannedMoveOut {
+  /** The notice's id: the 転出証明書情報 and the 転入通知 name it. */
+  readonly noticeId: string;
+  /** 転出先: the new municipality and the address declared. */
+  readonly destination: { readonly lgCode: LocalGovernmentCode; readonly address: string };
+  /** 転出の予定年月日. */
+  readonly plannedDate: string;
+  /** 届出年月日 of the notice. */
+  readonly filedOn: string;
+  /** The card holder who filed it. */
+  readonly principalId: string;
+  /** The members of the card holder's household moving along (not the card holder). */
+  readonly memberIds: readonly string[];
+  /** Who heads the household left behind once its head moves out and several remain. */
+  readonly newHead?: string;
+}
+
 /** The payload of each action kind, before the flags every action may carry. */
 export type ActionBody =
   | ({ readonly kind: 'birth' } & OpeningPayload)
@@ -177,7 +199,12 @@ export type ActionBody =
       /** Why, e.g. 実態調査により居住の事実なし. */
       readonly ground: string;
     }
-  | { readonly kind: 'official-correction'; readonly corrections: Corrections; readonly note?: string };
+  | { readonly kind: 'official-correction'; readonly corrections: Corrections; readonly note?: string }
+  | {
+      /** 付記転出届: the move-out is planned; nothing changes until the 転入通知 (docs/special-move.md). */
+      readonly kind: 'special-move-out';
+      readonly plannedMoveOut: PlannedMoveOut;
+    };
 
 /** The stored payload of each action kind, as JSON in `resident_action.payload`. */
 export type ActionPayload = ActionBody & {
@@ -241,9 +268,11 @@ export interface ResidentRecord extends RecordItems {
     readonly destination?: string;
     readonly ground?: string;
   };
+  /** 特例転出予定: the advance move-out notice confirmed for this record, until the record closes. */
+  readonly plannedMoveOut?: PlannedMoveOut;
   /**
-   * The latest action: its kind, its 異動事由 (absent for a household-only change, which is no identity change), its
-   * 異動日, and whether it was filed late.
+   * The latest change: its kind, its 異動事由 (absent for a household-only change, which is no identity change), its
+   * 異動日, and whether it was filed late. An advance move-out notice (付記転出届) is no change yet and leaves it.
    */
   readonly lastChange: {
     readonly kind: RegisterActionKind;
@@ -291,6 +320,7 @@ export function changeReasonOf(payload: ActionPayload): ChangeReason | undefined
     case 'household-head-change':
     case 'household-split':
     case 'household-merge':
+    case 'special-move-out':
       return undefined;
   }
 }
@@ -318,6 +348,10 @@ function setItem<T extends object, K extends keyof T>(
  */
 export function applyAction(record: ResidentRecord | undefined, action: ResidentAction): ResidentRecord {
   const { payload } = action;
+  if (payload.kind === 'special-move-out') {
+    assert(record !== undefined && !record.closed, 'A special-move-out action needs an open record');
+    return { ...record, plannedMoveOut: payload.plannedMoveOut, version: record.version + 1 };
+  }
   const reason = changeReasonOf(payload);
   const lastChange = {
     kind: payload.kind,
@@ -373,6 +407,7 @@ export function applyAction(record: ResidentRecord | undefined, action: Resident
       return next;
     case 'move-out':
       next.closed = true;
+      delete next.plannedMoveOut;
       next.closure = {
         reason: changeReasonOfMoveOut(payload.abroad),
         date: action.effectiveOn,
@@ -381,10 +416,12 @@ export function applyAction(record: ResidentRecord | undefined, action: Resident
       return next;
     case 'death':
       next.closed = true;
+      delete next.plannedMoveOut;
       next.closure = { reason: ChangeReason.death, date: action.effectiveOn };
       return next;
     case 'official-deletion':
       next.closed = true;
+      delete next.plannedMoveOut;
       next.closure = {
         reason: ChangeReason.officialDeletion,
         date: action.effectiveOn,

@@ -32,6 +32,7 @@ import {
   parseNotificationInput,
   type NotificationInput,
   type NotificationKind,
+  type SpecialMoveNotifications,
 } from './notification.js';
 import {
   decideNotification,
@@ -53,6 +54,15 @@ export interface NotificationRouteOptions {
   readonly transaction: NodeContext['transaction'];
   /** The register with its writes inside the caller's transaction and outbox. */
   readonly registerWithin: (trx: Transaction<Database>, outbox: Outbox) => Register;
+  /**
+   * The one-visit move's 届出 (付記転出届, 特例転入届) inside the caller's transaction and outbox, as `operator`;
+   * without it those kinds are refused (docs/special-move.md).
+   */
+  readonly specialMoveWithin?: (
+    trx: Transaction<Database>,
+    outbox: Outbox,
+    context: { readonly operator: string },
+  ) => SpecialMoveNotifications;
 }
 
 const idParams = z.strictObject({ id: z.string().min(1).max(64) });
@@ -111,8 +121,12 @@ export function registerNotificationRoutes(
     input: NotificationInput,
     operator: string,
   ): Promise<ResidentRecord[]> {
+    const specialMove = options.specialMoveWithin?.(scope.trx, scope.outbox, { operator });
     try {
-      return await applyNotification(options.registerWithin(scope.trx, scope.outbox), input, { operator });
+      return await applyNotification(options.registerWithin(scope.trx, scope.outbox), input, {
+        operator,
+        ...(specialMove === undefined ? {} : { specialMove }),
+      });
     } catch (error) {
       if (error instanceof LikelyDuplicateError) {
         scope.touch(...error.candidates.map((candidate) => candidate.residentCode));

@@ -46,6 +46,23 @@ export interface NotificationView {
   readonly subject: ResidentSummary | null;
 }
 
+/**
+ * Who enters a notification without a terminal session: a resident online, authenticated by the resident card and
+ * PIN (付記転出届 online, docs/special-move.md). Named in `entered_by` instead of an operator, shown by these names.
+ */
+export const SYSTEM_ENTERERS = {
+  residentOnline: 'resident-online',
+} as const;
+export type SystemEnterer = (typeof SYSTEM_ENTERERS)[keyof typeof SYSTEM_ENTERERS];
+
+const SYSTEM_ENTERER_NAMES: Readonly<Record<SystemEnterer, string>> = {
+  'resident-online': '住民（オンライン申請）',
+};
+
+function entererName(id: string, displayName: string | null): string {
+  return displayName ?? SYSTEM_ENTERER_NAMES[id as SystemEnterer] ?? id;
+}
+
 /** How many notifications a list answers at most. */
 export const NOTIFICATION_LIST_LIMIT = 100;
 
@@ -84,7 +101,7 @@ export async function insertNotification(
 function selectViews(db: Db) {
   return db
     .selectFrom('notification as n')
-    .innerJoin('operator as entered', 'entered.id', 'n.entered_by')
+    .leftJoin('operator as entered', 'entered.id', 'n.entered_by')
     .leftJoin('operator as decided', 'decided.id', 'n.decided_by')
     .select([
       'n.id',
@@ -125,7 +142,7 @@ async function viewOf(db: Db, row: ViewRow): Promise<NotificationView> {
     householdId: row.household_id,
     request: JSON.parse(row.request) as Record<string, unknown>,
     late: Number(row.late) === 1,
-    enteredBy: { id: row.entered_by, displayName: row.entered_name },
+    enteredBy: { id: row.entered_by, displayName: entererName(row.entered_by, row.entered_name) },
     enteredAt: row.entered_at,
     decidedBy: row.decided_by === null ? null : { id: row.decided_by, displayName: row.decided_name ?? '' },
     decidedAt: row.decided_at,

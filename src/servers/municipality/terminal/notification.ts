@@ -34,6 +34,8 @@ import {
   type OfficialEntryRequest,
   type Register,
   type ResidentRecord,
+  type SpecialMoveInRequest,
+  type SpecialMoveOutRequest,
 } from '../register/index.js';
 
 export {
@@ -124,10 +126,15 @@ export interface FilingPeriod {
   readonly deadline: string | null;
 }
 
-/** The filing period of a checked input (住民基本台帳法第22条〜第25条), as the register flags it. */
+/**
+ * The filing period of a checked input (住民基本台帳法第22条〜第25条), as the register flags it. A 付記転出届 counts it
+ * from its planned date, as a 転出届 (第24条); a 特例転入届 from its 異動日, as a 転入届 (第22条).
+ */
 export function filingPeriodOf(input: NotificationInput): FilingPeriod {
-  const { date, filedOn } = input.request;
-  if (!hasFilingPeriod(input.kind) || typeof date !== 'string' || typeof filedOn !== 'string') {
+  const { filedOn } = input.request;
+  const date = input.kind === 'special-move-out' ? input.request['plannedDate'] : input.request['date'];
+  const kind = input.kind === 'special-move-in' ? 'move-in' : input.kind;
+  if (!hasFilingPeriod(kind) || typeof date !== 'string' || typeof filedOn !== 'string') {
     return { late: false, deadline: null };
   }
   const deadline = addDays(date, FILING_PERIOD_DAYS);
@@ -145,14 +152,39 @@ function householdOf(input: NotificationInput): string {
 }
 
 /**
+ * The one-visit move's two 届出, which need more than the register: the card records (付記転出届), the 転出証明書情報
+ * received from the old municipality and the outbox for the 転入通知 (特例転入届). Bound to the operation's transaction
+ * (docs/special-move.md).
+ */
+export interface SpecialMoveNotifications {
+  /** 付記転出届: checks the card holder's card and records the planned move-out; the card holder's record first. */
+  moveOut(register: Register, residentId: string, request: SpecialMoveOutRequest): Promise<ResidentRecord[]>;
+  /** 特例転入届: records the move-in of every person of the 転出証明書情報 and queues the 転入通知. */
+  moveIn(register: Register, request: SpecialMoveInRequest): Promise<ResidentRecord[]>;
+}
+
+function specialMoveOf(options: {
+  readonly specialMove?: SpecialMoveNotifications;
+}): SpecialMoveNotifications {
+  if (options.specialMove === undefined) {
+    throw new JukinetError(
+      'JUKI_ERR_REQUEST_INVALID',
+      'the one-visit move is not available at this terminal',
+    );
+  }
+  return options.specialMove;
+}
+
+/**
  * Records a checked input on the register as `operator` and returns the records it produced or changed (the new or
- * changed record; for a 世帯 change, each record whose household or 続柄 changed). The register checks the request
- * and its rules again, so the casts below only name the shape its schema already checked.
+ * changed record; for a 世帯 change, each record whose household or 続柄 changed; for the one-visit move, each
+ * person's). The register checks the request and its rules again, so the casts below only name the shape its schema
+ * already checked.
  */
 export async function applyNotification(
   register: Register,
   input: NotificationInput,
-  options: { readonly operator: string },
+  options: { readonly operator: string; readonly specialMove?: SpecialMoveNotifications },
 ): Promise<ResidentRecord[]> {
   const request = { ...input.request, operator: options.operator };
   switch (input.kind) {
@@ -181,6 +213,14 @@ export async function applyNotification(
     }
     case 'move-out':
       return [await register.recordMoveOut(residentOf(input), request as unknown as MoveOutRequest)];
+    case 'special-move-out':
+      return specialMoveOf(options).moveOut(
+        register,
+        residentOf(input),
+        request as unknown as SpecialMoveOutRequest,
+      );
+    case 'special-move-in':
+      return specialMoveOf(options).moveIn(register, request as unknown as SpecialMoveInRequest);
     case 'death':
       return [await register.recordDeath(residentOf(input), request)];
     case 'name-change':

@@ -278,6 +278,7 @@ export async function connectNodeTerminal(
     caPem: await readFile(config.pki.caCertificate, 'utf8'),
     service: createOperatorService(node.context.store, {
       settings: operatorSettingsFor(config, Number(new URL(origin).port)),
+      clock: node.context.clock,
     }),
   });
 }
