@@ -4,40 +4,23 @@
 // and unlocked by 鳥取市's clerk with a new PIN; and, on a Saturday, refused at 鳥取市 outside the common operating
 // hours until an exception is recorded, while 文京区 still confirms its own resident.
 
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { openSoftwareKeyStore } from '../../src/crypto/index.js';
 import { createOperatingCalendar, formatJapanDateTime } from '../../src/domain/index.js';
 import type { NodeId } from '../../src/domain/node-id.js';
-import type { NodeContext } from '../../src/servers/common/index.js';
-import {
-  connectNodeTerminal,
-  logInOperators,
-  type TestBrowser,
-} from '../../src/servers/common/terminal-api/testing/terminal-client.js';
-import {
-  municipalityModule,
-  type IdentityConfirmationView,
-  type MunicipalityModule,
-  type ReaderCardView,
-  type ResidentRecord,
+import type { TestBrowser } from '../../src/servers/common/terminal-api/testing/terminal-client.js';
+import type {
+  IdentityConfirmationView,
+  ReaderCardView,
+  ResidentRecord,
 } from '../../src/servers/municipality/index.js';
-import { nationalModule, nationalOptionsFor } from '../../src/servers/national/index.js';
-import { prefectureModule } from '../../src/servers/prefecture/index.js';
+import { startCardNetwork } from '../support/card-network.js';
 import { issueActiveCard, okBody, PHOTO_ID, postFrom, presentCard } from '../support/cards.js';
 import { createRunningClock, nextSaturdayMorning, nextWindowMorning } from '../support/clock.js';
 import { testNetworks } from '../support/network.js';
 import { waitUntil } from '../support/wait.js';
 
-const NATIONAL = 'national' as NodeId;
-const TOKYO = 'pref-13' as NodeId;
-const TOTTORI_PREF = 'pref-31' as NodeId;
 const BUNKYO = 'muni-131059' as NodeId;
 const TOTTORI = 'muni-312011' as NodeId;
-const OPERATORS = [
-  { loginName: 'madoguchi', displayName: '窓口 太郎', role: 'counter-clerk' },
-  { loginName: 'shinsa', displayName: '審査 次郎', role: 'examiner' },
-] as const;
 const network = testNetworks();
 
 /**
@@ -46,41 +29,11 @@ const network = testNetworks();
  */
 async function cardCarriedToTottori(at: Date) {
   const clock = createRunningClock(at);
-  const { root, layout, start } = await network([NATIONAL, TOKYO, TOTTORI_PREF, BUNKYO, TOTTORI], { clock });
-  const nationalConfig = await layout.configOf(NATIONAL);
-  const national = await start(NATIONAL, (context) =>
-    nationalModule(context, nationalOptionsFor(nationalConfig)),
-  );
-  await start(TOKYO, (context) => prefectureModule(context, { lowWater: 10, blockSize: 50 }));
-  await start(TOTTORI_PREF, (context) => prefectureModule(context, { lowWater: 10, blockSize: 50 }));
-  const municipality = (name: string) => (context: NodeContext) =>
-    municipalityModule(context, {
-      lowWater: 5,
-      blockSize: 20,
-      cards: {
-        directory: join(root, `${name}-cards`),
-        keyStore: openSoftwareKeyStore(join(root, `${name}-card-keys`), { passphrase: 'card keys' }),
-      },
-      cardReader: join(root, `${name}-reader`),
-    });
-  const bunkyo = await start<MunicipalityModule>(BUNKYO, municipality('bunkyo'));
-  const tottori = await start<MunicipalityModule>(TOTTORI, municipality('tottori'));
-
-  const atBunkyo = await logInOperators(
-    await connectNodeTerminal(bunkyo, await layout.configOf(BUNKYO)),
-    OPERATORS,
-  );
-  const atTottori = await logInOperators(
-    await connectNodeTerminal(tottori, await layout.configOf(TOTTORI)),
-    OPERATORS,
-  );
-  const operatorsAt = (browsers: Map<string, TestBrowser>) => ({
-    clerk: browsers.get('madoguchi')!,
-    examiner: browsers.get('shinsa')!,
-    administrator: browsers.get('kanri')!,
-  });
-  const bunkyoStaff = operatorsAt(atBunkyo);
-  const tottoriStaff = operatorsAt(atTottori);
+  const net = await startCardNetwork(network, [BUNKYO, TOTTORI], { clock });
+  const { national } = net;
+  const bunkyo = net.municipality(BUNKYO);
+  const bunkyoStaff = await net.staffAt(BUNKYO);
+  const tottoriStaff = await net.staffAt(TOTTORI);
 
   const [resident] = (await bunkyo.module.register.recordOfficialEntries([
     {
@@ -104,10 +57,7 @@ async function cardCarriedToTottori(at: Date) {
 
   const card = await issueActiveCard(bunkyo, bunkyoStaff, resident.id, '2468');
   const cardId = card.cardId!;
-  const cardPath = await presentCard(
-    bunkyo.module.cardIssuer!.cardPath(cardId),
-    join(root, 'tottori-reader'),
-  );
+  const cardPath = await presentCard(bunkyo.module.cardIssuer!.cardPath(cardId), net.readerOf(TOTTORI));
   const confirm = (browser: TestBrowser, pin: string) =>
     postFrom(browser, '/api/cards/confirm', { cardId, pin });
   const refusal = async (browser: TestBrowser, pin: string) => {
@@ -115,7 +65,7 @@ async function cardCarriedToTottori(at: Date) {
     expect(answer.status).toBeGreaterThanOrEqual(400);
     return (answer.body as { error: { code: string; message: string } }).error;
   };
-  return { root, clock, resident, cardId, cardPath, bunkyoStaff, tottoriStaff, confirm, refusal };
+  return { net, clock, resident, cardId, cardPath, bunkyoStaff, tottoriStaff, confirm, refusal };
 }
 
 it('a card issued at 文京区 is confirmed at 鳥取市, locked by three wrong PINs and unlocked there', async () => {
@@ -167,7 +117,7 @@ it('a card issued at 文京区 is confirmed at 鳥取市, locked by three wrong 
 it('on a Saturday 鳥取市 refuses the confirmation until an exception is recorded; 文京区 confirms its own resident', async () => {
   const saturday = nextSaturdayMorning();
   const {
-    root,
+    net,
     cardPath: inTottori,
     bunkyoStaff,
     tottoriStaff,
@@ -187,10 +137,10 @@ it('on a Saturday 鳥取市 refuses the confirmation until an exception is recor
   );
   expect(hours).toMatchObject({ open: false, nextOpeningText: formatJapanDateTime(opening) });
 
-  const atBunkyo = await presentCard(inTottori, join(root, 'bunkyo-reader'));
+  const atBunkyo = await presentCard(inTottori, net.readerOf(BUNKYO));
   const atHome = okBody<IdentityConfirmationView>(await confirm(bunkyoStaff.clerk, '2468'));
   expect(atHome.admission).toBe('single-municipality');
-  await presentCard(atBunkyo, join(root, 'tottori-reader'));
+  await presentCard(atBunkyo, net.readerOf(TOTTORI));
 
   // An exception arranged between 鳥取市 and 鳥取県 for identity confirmation opens it for its span; a clerk cannot
   // record one, the administrator can.

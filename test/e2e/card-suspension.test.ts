@@ -3,64 +3,27 @@
 // 文京区: the card.status-changed reaches the national server through the outbox, and 千代田区 refuses the card with
 // JUKI_ERR_CARD_SUSPENDED. Lifting the suspension makes it good again everywhere.
 
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { openSoftwareCard } from '../../src/card/index.js';
-import { openSoftwareKeyStore } from '../../src/crypto/index.js';
 import type { NodeId } from '../../src/domain/node-id.js';
-import {
-  connectNodeTerminal,
-  logInOperators,
-} from '../../src/servers/common/terminal-api/testing/terminal-client.js';
-import {
-  municipalityModule,
-  type MunicipalityModule,
-  type ResidentRecord,
-} from '../../src/servers/municipality/index.js';
-import { nationalModule, nationalOptionsFor } from '../../src/servers/national/index.js';
-import { prefectureModule } from '../../src/servers/prefecture/index.js';
+import type { ResidentRecord } from '../../src/servers/municipality/index.js';
+import { startCardNetwork } from '../support/card-network.js';
 import { issueActiveCard, okBody, PHOTO_ID, postFrom } from '../support/cards.js';
 import { describeEachEngine } from '../support/engines.js';
 import { testNetworks } from '../support/network.js';
 import { waitUntil } from '../support/wait.js';
 
-const NATIONAL = 'national' as NodeId;
-const TOKYO = 'pref-13' as NodeId;
 const BUNKYO = 'muni-131059' as NodeId;
 const CHIYODA = 'muni-131016' as NodeId;
 const network = testNetworks();
 
 describeEachEngine('resident card suspension over the network', ({ createLocation }) => {
   it('a card suspended at 文京区 is refused at 千代田区 with JUKI_ERR_CARD_SUSPENDED', async () => {
-    const { root, layout, start } = await network([NATIONAL, TOKYO, BUNKYO, CHIYODA], {
-      database: createLocation,
-    });
-    const nationalConfig = await layout.configOf(NATIONAL);
-    const national = await start(NATIONAL, (context) =>
-      nationalModule(context, nationalOptionsFor(nationalConfig)),
-    );
-    await start(TOKYO, (context) => prefectureModule(context, { lowWater: 10, blockSize: 50 }));
-    const bunkyo = await start<MunicipalityModule>(BUNKYO, (context) =>
-      municipalityModule(context, {
-        lowWater: 5,
-        blockSize: 20,
-        cards: {
-          directory: join(root, 'bunkyo-cards'),
-          keyStore: openSoftwareKeyStore(join(root, 'bunkyo-card-keys'), { passphrase: 'card keys' }),
-        },
-      }),
-    );
-    const chiyoda = await start<MunicipalityModule>(CHIYODA, (context) =>
-      municipalityModule(context, { lowWater: 5, blockSize: 20 }),
-    );
-
-    const terminal = await connectNodeTerminal(bunkyo, await layout.configOf(BUNKYO));
-    const browsers = await logInOperators(terminal, [
-      { loginName: 'madoguchi', displayName: '窓口 太郎', role: 'counter-clerk' },
-      { loginName: 'shinsa', displayName: '審査 次郎', role: 'examiner' },
-    ]);
-    const clerk = browsers.get('madoguchi')!;
-    const examiner = browsers.get('shinsa')!;
+    const net = await startCardNetwork(network, [BUNKYO, CHIYODA], { database: createLocation });
+    const { national } = net;
+    const bunkyo = net.municipality(BUNKYO);
+    const chiyoda = net.municipality(CHIYODA);
+    const { clerk, examiner } = await net.staffAt(BUNKYO);
 
     const [resident] = (await bunkyo.module.register.recordOfficialEntries([
       {

@@ -5,9 +5,7 @@
 // copy agrees (the consistency check). Refused: 千代田区, which no notice names, asking for the information, and
 // 鳥取市 asking after the 30-day limit (文京区's clock moved on).
 
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { openSoftwareKeyStore } from '../../src/crypto/index.js';
 import {
   addDays,
   japanDateOf,
@@ -24,40 +22,30 @@ import {
   identityHistory,
   type ConsistencyDigest,
 } from '../../src/servers/common/identity-history.js';
-import type { NodeContext } from '../../src/servers/common/index.js';
 import {
   connectNodeTerminal,
   errorCodeOf,
-  logInOperators,
 } from '../../src/servers/common/terminal-api/testing/terminal-client.js';
 import {
   listSpecialMoveEvents,
-  municipalityModule,
   type CardApplicationView,
   type IdentityConfirmationView,
-  type MunicipalityModule,
   type NotificationView,
   type OutInfoView,
   type ResidentRecord,
 } from '../../src/servers/municipality/index.js';
 import { enterAndConfirm } from '../../src/servers/municipality/testing/notifications.js';
-import { nationalModule, nationalOptionsFor } from '../../src/servers/national/index.js';
-import { prefectureModule } from '../../src/servers/prefecture/index.js';
+import { startCardNetwork } from '../support/card-network.js';
 import { issueActiveCard, okBody, postFrom, presentCard } from '../support/cards.js';
 import { createRunningClock, nextWindowMorning } from '../support/clock.js';
 import { testNetworks } from '../support/network.js';
 import { waitUntil } from '../support/wait.js';
 
-const NATIONAL = 'national' as NodeId;
 const TOKYO = 'pref-13' as NodeId;
 const TOTTORI_PREF = 'pref-31' as NodeId;
 const BUNKYO = 'muni-131059' as NodeId;
 const CHIYODA = 'muni-131016' as NodeId;
 const TOTTORI = 'muni-312011' as NodeId;
-const OPERATORS = [
-  { loginName: 'madoguchi', displayName: '窓口 太郎', role: 'counter-clerk' },
-  { loginName: 'shinsa', displayName: '審査 次郎', role: 'examiner' },
-] as const;
 const HONGO = '東京都文京区本郷二丁目2番2号';
 const KASUGA = '東京都文京区春日一丁目1番1号';
 const NEW_HOME = '鳥取県鳥取市東町一丁目220番地';
@@ -68,42 +56,18 @@ it('a 文京区 household moves to 鳥取市 with one visit; 文京区 closes th
   // 文京区's module keeps its own clock, on the network's until the end, when it moves past the 30-day limit.
   let bunkyoAhead = 0;
   const bunkyoClock: Clock = { now: () => new Date(clock.now().getTime() + bunkyoAhead) };
-  const { root, layout, start } = await network([NATIONAL, TOKYO, TOTTORI_PREF, BUNKYO, CHIYODA, TOTTORI], {
+  const net = await startCardNetwork(network, [BUNKYO, CHIYODA, TOTTORI], {
     clock,
+    municipality: (id) => (id === BUNKYO ? { clock: bunkyoClock } : {}),
   });
-  const nationalConfig = await layout.configOf(NATIONAL);
-  const national = await start(NATIONAL, (context) =>
-    nationalModule(context, nationalOptionsFor(nationalConfig)),
-  );
-  const tokyo = await start(TOKYO, (context) => prefectureModule(context, { lowWater: 10, blockSize: 50 }));
-  const tottoriPrefecture = await start(TOTTORI_PREF, (context) =>
-    prefectureModule(context, { lowWater: 10, blockSize: 50 }),
-  );
-  const municipality = (name: string) => (context: NodeContext) =>
-    municipalityModule(context, {
-      lowWater: 5,
-      blockSize: 20,
-      cards: {
-        directory: join(root, `${name}-cards`),
-        keyStore: openSoftwareKeyStore(join(root, `${name}-card-keys`), { passphrase: 'card keys' }),
-      },
-      cardReader: join(root, `${name}-reader`),
-    });
-  const bunkyo = await start<MunicipalityModule>(BUNKYO, (context) =>
-    municipality('bunkyo')({ ...context, clock: bunkyoClock }),
-  );
-  const chiyoda = await start<MunicipalityModule>(CHIYODA, municipality('chiyoda'));
-  const tottori = await start<MunicipalityModule>(TOTTORI, municipality('tottori'));
-
-  const staffAt = async (node: typeof bunkyo, id: NodeId) => {
-    const browsers = await logInOperators(
-      await connectNodeTerminal(node, await layout.configOf(id)),
-      OPERATORS,
-    );
-    return { clerk: browsers.get('madoguchi')!, examiner: browsers.get('shinsa')! };
-  };
-  const bunkyoStaff = await staffAt(bunkyo, BUNKYO);
-  const tottoriStaff = await staffAt(tottori, TOTTORI);
+  const { national } = net;
+  const tokyo = net.prefecture(TOKYO);
+  const tottoriPrefecture = net.prefecture(TOTTORI_PREF);
+  const bunkyo = net.municipality(BUNKYO);
+  const chiyoda = net.municipality(CHIYODA);
+  const tottori = net.municipality(TOTTORI);
+  const bunkyoStaff = await net.staffAt(BUNKYO);
+  const tottoriStaff = await net.staffAt(TOTTORI);
   const today = japanDateOf(clock.now());
 
   // 本郷 一郎 and his wife, and 春日 明 on his own, residents of 文京区 known to the national server.
@@ -168,7 +132,7 @@ it('a 文京区 household moves to 鳥取市 with one visit; 文京区 closes th
   });
 
   // 付記転出届 online: no operator's login, the card and its PIN; entered pending, confirmed by an examiner.
-  const resident = (await connectNodeTerminal(bunkyo, await layout.configOf(BUNKYO))).browser();
+  const resident = (await connectNodeTerminal(bunkyo, await net.layout.configOf(BUNKYO))).browser();
   const online = (pin: string) =>
     postFrom(resident, '/api/residents/special-move-out', {
       cardId: akiraCard,
@@ -204,7 +168,7 @@ it('a 文京区 household moves to 鳥取市 with one visit; 文京区 closes th
   expect(isJukinetError(fromChiyoda, 'JUKI_ERR_SPECIAL_MOVE_NOT_FOUND')).toBe(true);
 
   // At 鳥取市: the card presented and confirmed with the PIN; the 転出証明書情報 fetched from 文京区.
-  await presentCard(bunkyo.module.cardIssuer!.cardPath(ichiroCard), join(root, 'tottori-reader'));
+  await presentCard(bunkyo.module.cardIssuer!.cardPath(ichiroCard), net.readerOf(TOTTORI));
   const confirmed = okBody<IdentityConfirmationView>(
     await postFrom(tottoriStaff.clerk, '/api/cards/confirm', { cardId: ichiroCard, pin: '2468' }),
   );
@@ -365,7 +329,7 @@ it('a 文京区 household moves to 鳥取市 with one visit; 文京区 closes th
   // 春日 明 waits too long: at 鳥取市 his card is confirmed, but 文京区 is 31 days past the planned date.
   bunkyoAhead =
     nextWindowMorning(new Date(clock.now().getTime() + 30 * 86_400_000)).getTime() - clock.now().getTime();
-  await presentCard(bunkyo.module.cardIssuer!.cardPath(akiraCard), join(root, 'tottori-reader'));
+  await presentCard(bunkyo.module.cardIssuer!.cardPath(akiraCard), net.readerOf(TOTTORI));
   const akiraConfirmed = okBody<IdentityConfirmationView>(
     await postFrom(tottoriStaff.clerk, '/api/cards/confirm', { cardId: akiraCard, pin: '1357' }),
   );

@@ -15,25 +15,18 @@ import { generateResidentCode, type ResidentCode } from '../../src/domain/index.
 import type { NodeId } from '../../src/domain/node-id.js';
 import { WIDE_AREA_LOCATE_PATH } from '../../src/protocol/messages/wide-area-copy.js';
 import { currentIdentity } from '../../src/servers/common/identity-history.js';
-import type { NodeContext, RunningNode } from '../../src/servers/common/index.js';
 import {
-  connectNodeTerminal,
   errorCodeOf,
-  logInOperators,
   type TestAnswer,
 } from '../../src/servers/common/terminal-api/testing/terminal-client.js';
 import {
   listWideAreaAnswers,
-  municipalityModule,
   municipalityOptionsOf,
-  type MunicipalityModule,
-  type MunicipalityOptions,
   type ResidentRecord,
   type WideAreaCopyView,
 } from '../../src/servers/municipality/index.js';
-import { nationalModule } from '../../src/servers/national/index.js';
-import { prefectureModule } from '../../src/servers/prefecture/index.js';
 import type { Store } from '../../src/store/index.js';
+import { startCardNetwork } from '../support/card-network.js';
 import { createRunningClock, nextWindowMorning } from '../support/clock.js';
 import { describeEachEngine } from '../support/engines.js';
 import { testNetworks } from '../support/network.js';
@@ -115,36 +108,23 @@ function rowsHolding(rows: Map<string, string[]>, needles: readonly string[]): s
 describeEachEngine('the wide-area copy over the network', ({ createLocation }) => {
   it('鳥取市 issues 文京区 household’s copy without 本籍, charges its own fee, and no prefecture or national store keeps it', async () => {
     const clock = createRunningClock(nextWindowMorning());
-    const { layout, start } = await network([NATIONAL, TOKYO, TOTTORI_PREF, BUNKYO, CHIYODA, TOTTORI], {
+    // Each municipality as its configuration's `municipality` section would set it.
+    const settings = {
+      [BUNKYO]: { certifierName: '本郷 和子' },
+      [CHIYODA]: { wideArea: { participating: false, fee: 300 } },
+      [TOTTORI]: { certifierName: TOTTORI_CERTIFIER, wideArea: { participating: true, fee: TOTTORI_FEE } },
+    } as const;
+    const net = await startCardNetwork(network, [BUNKYO, CHIYODA, TOTTORI], {
       clock,
       database: createLocation,
+      municipality: (id) => municipalityOptionsOf({ municipality: settings[id as keyof typeof settings] }),
     });
-    const national = await start(NATIONAL, nationalModule);
-    const tokyo = await start(TOKYO, (context) => prefectureModule(context, { lowWater: 10, blockSize: 50 }));
-    const tottoriPref = await start(TOTTORI_PREF, (context) =>
-      prefectureModule(context, { lowWater: 10, blockSize: 50 }),
-    );
-    const municipality =
-      (options: MunicipalityOptions) =>
-      (context: NodeContext): MunicipalityModule =>
-        municipalityModule(context, { lowWater: 5, blockSize: 20, ...options });
-    const bunkyo = await start<MunicipalityModule>(BUNKYO, municipality({ certifierName: '本郷 和子' }));
-    // Each as its configuration's `municipality` section would set it.
-    const chiyoda = await start<MunicipalityModule>(
-      CHIYODA,
-      municipality(municipalityOptionsOf({ municipality: { wideArea: { participating: false, fee: 300 } } })),
-    );
-    const tottori: RunningNode<MunicipalityModule> = await start<MunicipalityModule>(
-      TOTTORI,
-      municipality(
-        municipalityOptionsOf({
-          municipality: {
-            certifierName: TOTTORI_CERTIFIER,
-            wideArea: { participating: true, fee: TOTTORI_FEE },
-          },
-        }),
-      ),
-    );
+    const { national } = net;
+    const tokyo = net.prefecture(TOKYO);
+    const tottoriPref = net.prefecture(TOTTORI_PREF);
+    const bunkyo = net.municipality(BUNKYO);
+    const chiyoda = net.municipality(CHIYODA);
+    const tottori = net.municipality(TOTTORI);
 
     // A household at 文京区 with 本籍: the head moved in from 松原市, his wife and their son joined.
     const head = await bunkyo.module.register.recordMoveIn({
@@ -213,12 +193,7 @@ describeEachEngine('the wide-area copy over the network', ({ createLocation }) =
       code: 'JUKI_ERR_PEER_FORBIDDEN',
     });
 
-    const terminal = await connectNodeTerminal(tottori, await layout.configOf(TOTTORI));
-    const clerk = (
-      await logInOperators(terminal, [
-        { loginName: 'madoguchi', displayName: '窓口 太郎', role: 'counter-clerk' },
-      ])
-    ).get('madoguchi')!;
+    const { clerk } = await net.staffAt(TOTTORI);
 
     const upstream = { national, tokyo, tottoriPref } as const;
     // The relays settled, so that a row changes below only because of the copy.

@@ -442,8 +442,10 @@ describeEachEngine('the one-visit move between two municipalities', ({ openFresh
       });
       expect((await readReceivedOutInfo(tottori.context.store.db, outInfo.id))?.usedBy).toBe(opened?.id);
       const sent = (await tottori.outbox()).slice(before);
-      // Each outbox channel keeps its own order: three 転入 for the prefecture, one 転入通知 for 文京区.
+      // Each outbox channel keeps its own order: three 転入 for the prefecture, one 転入通知 for 文京区, and the card
+      // taken over, for the national server.
       expect(sent.map((envelope) => `${envelope.type} → ${envelope.to}`).sort()).toEqual([
+        'card.transferred → national',
         'identity.changed → pref-31',
         'identity.changed → pref-31',
         'identity.changed → pref-31',
