@@ -2,6 +2,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { isJukinetError } from '../shared/errors.js';
+import { registerAgencyCommands } from './agency.js';
 import { registerCardCommands } from './card.js';
 import { registerCheckCommands } from './check.js';
 import { registerCodeCommands } from './code.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .exitOverride()
     .showHelpAfterError();
+  registerAgencyCommands(program);
   registerCardCommands(program);
   registerCheckCommands(program);
   registerCodeCommands(program);

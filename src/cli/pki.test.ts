@@ -45,6 +45,7 @@ describe('jukinet pki', () => {
     const issued = await runPkiIssue('pref-13', { ...options, days: '30', dns: ['pref-13.jukinet.test'] });
     expect(issued[0]).toMatch(/^Issued pref-13: serial [0-9a-f]{32}, valid until \d{4}-\d\d-\d\dT/);
     const muni = await runPkiIssue('muni-131059', options);
+    await expect(runPkiIssue('agency-mhlw', options)).rejects.toThrow(/jukinet agency register/);
     const renewed = await runPkiIssue('muni-131059', options);
     expect(renewed[0]).toMatch(/^Renewed muni-131059 with the same key: serial /);
 

@@ -10,6 +10,7 @@ import {
   openPkiDirectory,
   type IssuedCertificate,
 } from '../crypto/index.js';
+import { isNodeId, roleOf } from '../domain/index.js';
 import { JukinetError, quote } from '../shared/errors.js';
 
 export const DEFAULT_PKI_DIRECTORY = './.jukinet/pki';
@@ -68,6 +69,13 @@ export async function runPkiIssue(
   nodeId: string,
   options: CommonOptions & { days?: string; dns?: string[]; ip?: string[]; newKey?: boolean },
 ): Promise<string[]> {
+  if (isNodeId(nodeId) && roleOf(nodeId) === 'agency') {
+    // Purpose limitation (DESIGN.md §6): an agency gets a certificate only through its registration.
+    throw new JukinetError(
+      'JUKI_ERR_CLI_ARGUMENT',
+      `${quote(nodeId)}: agency certificates are issued by \`jukinet agency register\`, which checks the affair registry first`,
+    );
+  }
   const pki = openPkiDirectory(options.dir, { passphrase: readPassphrase(options) });
   const result = await pki.issue(nodeId, {
     ...(options.days === undefined ? {} : { days: parseDays(options.days) }),

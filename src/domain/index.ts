@@ -125,3 +125,29 @@ export {
   type NotificationKind,
   type NotificationSubject,
 } from './notification-kind.js';
+export {
+  AgencyCategory,
+  BUILT_IN_AFFAIR_REGISTRY,
+  affairRegistrySchema,
+  affairsOfKind,
+  checkAgencyRegistration,
+  describeRegistrationProblem,
+  findAffair,
+  findAgencyKind,
+  mayUseAffair,
+  parseAffairRegistry,
+  type Affair,
+  type AffairRegistry,
+  type AgencyKind,
+  type AgencyRegistration,
+  type RegistrationProblem,
+} from './affair-registry.js';
+export {
+  FOUR_ITEM_RESULT_CAP,
+  checkFourItemCriteria,
+  matchesFourItems,
+  normaliseForMatch,
+  normaliseKanaForMatch,
+  type FourItemCriteria,
+  type FourItemCriteriaProblem,
+} from './identity-match.js';

@@ -712,6 +712,43 @@ export const ERRORS = {
     message: 'Relayed message type is not accepted here',
   },
 
+  // agency: the affair registry (別表), registered agencies and provision to them (docs/agencies.md)
+  JUKI_ERR_AGENCY_AFFAIR_FORBIDDEN: {
+    origin: 'national',
+    category: 'security',
+    message: 'Agency is not registered for the affair it cites',
+  },
+  JUKI_ERR_AGENCY_NOT_REGISTERED: {
+    origin: 'national',
+    category: 'security',
+    message: 'Agency is not registered at the national server',
+  },
+  JUKI_ERR_AGENCY_REGISTRATION: {
+    origin: 'national',
+    category: 'business',
+    message: 'Agency registration does not fit the affair registry',
+  },
+  JUKI_ERR_PROVISION_REQUEST_INVALID: {
+    origin: 'national',
+    category: 'validation',
+    message: 'Invalid provision request',
+  },
+  JUKI_ERR_REGISTRY_INVALID: {
+    origin: 'national',
+    category: 'validation',
+    message: 'Invalid affair registry',
+  },
+  JUKI_ERR_REGISTRY_SIGNATURE: {
+    origin: 'national',
+    category: 'security',
+    message: 'Affair registry file is not signed by the national server',
+  },
+  JUKI_ERR_REGISTRY_VERSION: {
+    origin: 'national',
+    category: 'business',
+    message: 'Affair registry version is not newer than the one held',
+  },
+
   // terminal: operators, their security keys, login, sessions, rights, the operation log (docs/operators.md)
   JUKI_ERR_CHALLENGE_INVALID: {
     origin: 'terminal',

@@ -291,6 +291,40 @@ describeEachEngine('Database schema', ({ openFresh }) => {
         error_code: null,
         detail: '{}',
       },
+      affair_registry: {
+        version: 2,
+        effective_date: '2025-04-01',
+        document: '{"version":2}',
+        signature: 'c2lnbmF0dXJl',
+        signer_certificate: '-----BEGIN CERTIFICATE-----',
+        loaded_at: AT,
+      },
+      agency: {
+        id: 'agency-mhlw',
+        kind: 'mhlw',
+        name: '厚生労働省',
+        affairs: '["mhlw-unemployment-benefit"]',
+        registry_version: 1,
+        registered_at: AT,
+        updated_at: AT,
+      },
+      provision_log: {
+        id: '018e972b-9680-7811-83ee-a7b19caad6c3',
+        at: AT,
+        agency: 'agency-mhlw',
+        affair: 'mhlw-unemployment-benefit',
+        registry_version: 1,
+        method: 'online',
+        query: 'four-items',
+        as_of: '2024-03-01',
+        count: 1,
+        truncated: 0,
+        resident_codes: '["12345678903"]',
+      },
+      provision_log_code: {
+        provision_id: '018e972b-9680-7811-83ee-a7b19caad6c3',
+        resident_code: '12345678903',
+      },
     };
     for (const [table, row] of Object.entries(rows)) {
       await store.db

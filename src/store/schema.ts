@@ -514,6 +514,63 @@ export interface CardUnlockTable {
   at: IsoTimestamp;
 }
 
+/** National: each signed version of the affair registry (別表) loaded from a file (docs/agencies.md). */
+export interface AffairRegistryTable {
+  version: number;
+  /** The first day the version governs provision, an ISO date. */
+  effective_date: string;
+  /** The registry as canonical JSON: exactly what `signature` covers. */
+  document: string;
+  /** The national server's signature (base64url, P-256) over `document`. */
+  signature: string;
+  /** The signer's certificate (PEM), which chains to the network CA and names `national`. */
+  signer_certificate: string;
+  loaded_at: IsoTimestamp;
+}
+
+/** National: an agency (国の機関等) registered to receive identity information, with the affairs it may cite. */
+export interface AgencyTable {
+  /** Its node id, `agency-<slug>`, as its certificate names it. */
+  id: string;
+  /** The registry's kind of body, e.g. `mhlw`. */
+  kind: string;
+  /** The body's name for people and reports. */
+  name: string;
+  /** JSON array of affair ids. */
+  affairs: string;
+  /** The registry version the registration was checked against. */
+  registry_version: number;
+  registered_at: IsoTimestamp;
+  updated_at: IsoTimestamp;
+}
+
+/** National: one provision of identity information to an agency (online or batch), for the report and disclosure. */
+export interface ProvisionLogTable {
+  id: string;
+  at: IsoTimestamp;
+  agency: string;
+  affair: string;
+  registry_version: number;
+  /** `online` or `batch`. */
+  method: string;
+  /** `code` or `four-items`. */
+  query: string;
+  /** The past date answered for; null for the current information. */
+  as_of: string | null;
+  /** How many records were provided. */
+  count: number;
+  /** 1 when more records matched than were provided (the cap). */
+  truncated: number;
+  /** JSON array of the resident codes provided. */
+  resident_codes: string;
+}
+
+/** National: each resident code a provision concerned, so a resident's disclosure finds every provision about them. */
+export interface ProvisionLogCodeTable {
+  provision_id: string;
+  resident_code: string;
+}
+
 /** Every table of a Jukinet database. Each migration that adds a table adds it here. */
 export interface Database {
   outbox_channel: OutboxChannelTable;
@@ -549,6 +606,10 @@ export interface Database {
   wide_area_copy: WideAreaCopyTable;
   special_move_out_info: SpecialMoveOutInfoTable;
   special_move_event: SpecialMoveEventTable;
+  affair_registry: AffairRegistryTable;
+  agency: AgencyTable;
+  provision_log: ProvisionLogTable;
+  provision_log_code: ProvisionLogCodeTable;
 }
 
 /** The stored form of a moment: ISO-8601 UTC text, so that text order is time order on both engines. */

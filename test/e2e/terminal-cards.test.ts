@@ -75,7 +75,8 @@ it('issues a card through the clerk and the examiner, and the resident sets the 
   // The clerk takes the application: the B face, the identity checked on a driving licence. Sent without the
   // document, the form says what is missing.
   let panel = await openCardsOf(page, CLERK);
-  expect(await panel.textContent()).toContain('住基カードの申請はありません');
+  // The panel's heading comes before its list: wait for the list to say there is none.
+  await expect.poll(() => panel.textContent()).toContain('住基カードの申請はありません');
   await panel.getByRole('button', { name: '交付申請', exact: true }).click();
   const application = page.getByRole('form', { name: '住基カードの交付申請' });
   expect(await application.getByLabel(/^A様式/).isChecked()).toBe(true);

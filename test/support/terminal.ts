@@ -1,6 +1,8 @@
 // The municipal terminal in headless Chromium, for the browser tests that drive its screens: a real national,
-// prefecture and municipality over mTLS, a page with a CDP virtual authenticator as the operators' security keys, the
-// enrolment of operators at 操作者管理, and the steps every screen test repeats (log in, open a record, 決裁).
+// prefecture and municipality over mTLS (or two municipalities, 文京区 and 鳥取市, on a test clock, for the services
+// across municipalities), a page with a CDP virtual authenticator as the operators' security keys, the enrolment of
+// operators at 操作者管理 (and of operators who use the API beside the browser), and the steps every screen test repeats
+// (log in, open a record, 決裁).
 
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,8 +21,24 @@ import {
   type RunningNode,
 } from '../../src/servers/common/index.js';
 import { freePortRange } from '../../src/servers/common/testing/free-ports.js';
-import type { MunicipalityModule } from '../../src/servers/municipality/index.js';
+import {
+  connectNodeTerminal,
+  logIn as logInOverApi,
+  type TestBrowser,
+} from '../../src/servers/common/terminal-api/testing/terminal-client.js';
+import { createSoftAuthenticator } from '../../src/servers/common/operators/testing/soft-authenticator.js';
+import type { OperatorRole } from '../../src/domain/index.js';
+import {
+  municipalityModule,
+  municipalityOptionsFor,
+  type MunicipalityModule,
+  type MunicipalityOptions,
+} from '../../src/servers/municipality/index.js';
+import { nationalModule, nationalOptionsFor } from '../../src/servers/national/index.js';
+import { prefectureModule } from '../../src/servers/prefecture/index.js';
+import type { Clock } from '../../src/shared/clock.js';
 import { artifactPath, launchBrowser } from './browser.js';
+import { createTestNetwork } from './network.js';
 
 export const NATIONAL = 'national' as NodeId;
 export const PREFECTURE = 'pref-13' as NodeId;
@@ -278,4 +296,142 @@ export async function typeInto(field: Locator, text: string, limit = 12): Promis
   await page.keyboard.press('ControlOrMeta+a');
   if (text === '') await page.keyboard.press('Backspace');
   else await page.keyboard.type(text);
+}
+
+/** 文京区, under its own name beside 鳥取市 (the MUNICIPALITY of startTerminalNetwork). */
+export const BUNKYO = MUNICIPALITY;
+export const TOTTORI_PREFECTURE = 'pref-31' as NodeId;
+export const TOTTORI = 'muni-312011' as NodeId;
+
+/**
+ * national, 東京都, 鳥取県, 文京区 and 鳥取市 on one clock, each municipality with a card issuer and a card reader as
+ * `jukinet serve` gives them, and a browser that trusts both municipalities' terminals.
+ */
+export interface CounterNetwork {
+  readonly national: RunningNode<NodeModule>;
+  readonly bunkyo: RunningNode<MunicipalityModule>;
+  readonly tottori: RunningNode<MunicipalityModule>;
+  configOf(id: NodeId): NodeConfig;
+  /** Where a card is presented at municipality `id` (its card-reader/ folder). */
+  readerOf(id: NodeId): string;
+  /** The running node and configuration of municipality `id`, as setUpOperators takes them. */
+  terminalOf(id: NodeId): Pick<TerminalNetwork, 'municipality' | 'municipalityConfig'>;
+  readonly browser: Browser;
+  /** Closes the browser, stops the nodes and removes their folder. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the five nodes on `options.clock` (test/support/clock.ts) and the browser. `options.municipality` adds a
+ * municipality's own module options (its certifier's name, its wide-area settings).
+ */
+export async function startCounterNetwork(options: {
+  readonly clock: Clock;
+  readonly municipality?: (id: NodeId) => MunicipalityOptions;
+}): Promise<CounterNetwork> {
+  const ids = [NATIONAL, PREFECTURE, TOTTORI_PREFECTURE, BUNKYO, TOTTORI];
+  const network = await createTestNetwork(ids, { clock: options.clock });
+  let browser: Browser | undefined;
+  const stop = async (): Promise<void> => {
+    await browser?.close();
+    await network.close();
+  };
+  try {
+    const configs = new Map<NodeId, NodeConfig>();
+    for (const id of ids) configs.set(id, await network.layout.configOf(id));
+    const configOf = (id: NodeId): NodeConfig => {
+      const config = configs.get(id);
+      if (config === undefined) throw new Error(`${id} is not in this network`);
+      return config;
+    };
+    const national = await network.start(NATIONAL, (context) =>
+      nationalModule(context, nationalOptionsFor(configOf(NATIONAL))),
+    );
+    await network.start(PREFECTURE, (context) => prefectureModule(context));
+    await network.start(TOTTORI_PREFECTURE, (context) => prefectureModule(context));
+    const municipal = (id: NodeId) =>
+      network.start<MunicipalityModule>(id, (context) =>
+        municipalityModule(context, {
+          ...municipalityOptionsFor(configOf(id)),
+          ...options.municipality?.(id),
+        }),
+      );
+    const bunkyo = await municipal(BUNKYO);
+    const tottori = await municipal(TOTTORI);
+    browser = await launchBrowser({
+      trustedCertificates: await Promise.all(
+        [BUNKYO, TOTTORI].map((id) => readFile(configOf(id).pki.certificate, 'utf8')),
+      ),
+    });
+    const nodes = new Map([
+      [BUNKYO, bunkyo],
+      [TOTTORI, tottori],
+    ]);
+    return {
+      national,
+      bunkyo,
+      tottori,
+      configOf,
+      readerOf: (id) => municipalityOptionsFor(configOf(id)).cardReader!,
+      terminalOf: (id) => ({ municipality: nodes.get(id)!, municipalityConfig: configOf(id) }),
+      browser,
+      stop,
+    };
+  } catch (caught) {
+    await stop();
+    throw caught;
+  }
+}
+
+/** An operator who works over the API beside the browser (a test's shortcut for steps the screens do not show). */
+export interface ApiOperator {
+  readonly loginName: string;
+  readonly displayName: string;
+  readonly role: OperatorRole;
+}
+
+/**
+ * Enrols `operators` with software keys through the session of the administrator logged in on `page` (the calls go
+ * from the page, as 操作者管理 makes them), and answers a logged-in API browser for each, by login name. For a
+ * municipality whose administrator and screen operators were set up in the browser (setUpOperators), and whose test
+ * also needs operators over the API (a card issued with issueActiveCard).
+ */
+export async function enrolApiOperators(
+  page: Page,
+  network: Pick<TerminalNetwork, 'municipality' | 'municipalityConfig'>,
+  operators: readonly ApiOperator[],
+): Promise<Map<string, TestBrowser>> {
+  const terminal = await connectNodeTerminal(network.municipality, network.municipalityConfig);
+  const post = (path: string, body: unknown = {}) =>
+    page.evaluate(
+      async (call) => {
+        const response = await fetch(call.path, {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'content-type': 'application/json', 'x-jukinet-terminal': '1' },
+          body: JSON.stringify(call.body),
+        });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      },
+      { path, body },
+    );
+  const browsers = new Map<string, TestBrowser>();
+  for (const [index, operator] of operators.entries()) {
+    const password = `hoshi zora ${2030 + index} api`;
+    const enrolled = await post('/api/operators', { ...operator, password });
+    expect(enrolled.status, JSON.stringify(enrolled.body)).toBe(200);
+    const id = (enrolled.body['operator'] as { id: string }).id;
+    const key = createSoftAuthenticator();
+    const begun = await post(`/api/operators/${id}/keys/begin`);
+    const { enrolmentId, options } = begun.body as { enrolmentId: string; options: never };
+    const completed = await post(`/api/operators/${id}/keys/complete`, {
+      enrolmentId,
+      response: key.register(options, terminal.origin),
+    });
+    expect(completed.status, JSON.stringify(completed.body)).toBe(200);
+    const browser = terminal.browser();
+    await logInOverApi(browser, terminal.origin, { loginName: operator.loginName, password, key });
+    browsers.set(operator.loginName, browser);
+  }
+  return browsers;
 }

@@ -9,6 +9,22 @@ import { nodeRelay } from './node-relay.js';
 import { moveInNotice } from './special-move.js';
 
 export {
+  AGENCY_AFFAIRS_PATH,
+  AGENCY_IDENTITY_BY_CODE_PATH,
+  AGENCY_IDENTITY_SEARCH_PATH,
+  AGENCY_OPENAPI_PATH,
+  agencyAffairsAnswerSchema,
+  agencyByCodeRequestSchema,
+  agencyProvisionAnswerSchema,
+  agencySearchRequestSchema,
+  providedIdentitySchema,
+  type AgencyAffairsAnswer,
+  type AgencyByCodeRequest,
+  type AgencyProvisionAnswer,
+  type AgencySearchRequest,
+  type ProvidedIdentity,
+} from './agency-provision.js';
+export {
   CARD_STATUS_PATH,
   CardNetworkState,
   cardStatusAnswerSchema,

@@ -340,6 +340,7 @@ export function municipalityModule(
         clock: context.clock,
         transaction: (fn) => context.transaction(fn),
         issuer: cardIssuer,
+        reader: cardReader,
       });
       registerCardUseRoutes(app, terminal, {
         lgCode: parsed.lgCode,

@@ -43,6 +43,7 @@ import {
   identityConfirmationRoute,
   type CardTerminalCaSetup,
 } from './card-terminals.js';
+import { agencyRoutes } from './agency-routes.js';
 import { nationalCodeBlockRoutes } from './code-pool.js';
 import { municipalityLocateRoute } from './municipality-locate.js';
 
@@ -59,6 +60,25 @@ export const RelaySecurityEventKind = {
 export type RelaySecurityEventKind = (typeof RelaySecurityEventKind)[keyof typeof RelaySecurityEventKind];
 
 export { CARD_TERMINAL_CA_ALIAS, type CardTerminalCaSetup } from './card-terminals.js';
+export {
+  currentAffairRegistry,
+  heldAffairRegistries,
+  loadSignedAffairRegistry,
+  signAffairRegistry,
+  verifySignedAffairRegistry,
+  type HeldRegistry,
+  type SignedAffairRegistry,
+} from './affair-registry-store.js';
+export { findAgency, listAgencies, registerAgency, type RegisteredAgency } from './agencies.js';
+export { AGENCY_API_VERSION, agencyOpenApiDocument } from './agency-openapi.js';
+export {
+  ProvisionMethod,
+  ProvisionQuery,
+  ProvisionSecurityEventKind,
+  listProvisions,
+  searchFourItems,
+  type ProvisionRecord,
+} from './provision.js';
 
 export interface NationalOptions {
   /**
@@ -88,7 +108,8 @@ export interface NationalModule extends NodeModule {
  * their own link, and applies a relayed identity.changed after the checks of docs/decisions/0004-servers.md,
  * "Identity changes", each refusal with its own code. On the network port: the consistency check, the look-up by code
  * (`GET /v1/identity/:code`, prefectures and national for now), the municipality holding a code for the wide-area
- * copy (`GET /v1/identity/:code/municipality`, municipalities) and code blocks for prefectures.
+ * copy (`GET /v1/identity/:code/municipality`, municipalities), code blocks for prefectures, and the agency API
+ * (`/v1/agency/…`, registered agencies only, for the affairs they are registered for: docs/agencies.md).
  */
 export function nationalModule(context: NodeContext, options: NationalOptions = {}): NationalModule {
   assert(
@@ -254,6 +275,7 @@ export function nationalModule(context: NodeContext, options: NationalOptions = 
       ...cardTerminalCaRoutes(options.cardTerminalCa, { clock: context.clock }),
       identityConfirmationRoute(context.store),
       ...nationalCodeBlockRoutes(context),
+      ...agencyRoutes({ store: context.store, clock: context.clock, securityEvents }),
     ],
     async stop() {
       await securityEvents.flush();

@@ -8,6 +8,8 @@ import { isJukinetError } from '../../shared/errors.js';
 import { MIGRATIONS, migrateToLatest, openStore } from '../index.js';
 
 const TABLES = [
+  'affair_registry',
+  'agency',
   'card_application',
   'card_confirmation',
   'card_event',
@@ -33,6 +35,8 @@ const TABLES = [
   'operator_session',
   'outbox',
   'outbox_channel',
+  'provision_log',
+  'provision_log_code',
   'relay_seen',
   'resident',
   'resident_action',

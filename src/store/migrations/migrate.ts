@@ -15,6 +15,7 @@ import { cards } from './0008-cards.js';
 import { crossMunicipality } from './0009-cross-municipality.js';
 import { wideArea } from './0010-wide-area.js';
 import { specialMove } from './0011-special-move.js';
+import { agencies } from './0012-agencies.js';
 
 /** Every migration, in order. Add a new one at the end and add its tables to `Database` in ../schema.ts. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -29,6 +30,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0009_cross_municipality': crossMunicipality,
   '0010_wide_area': wideArea,
   '0011_special_move': specialMove,
+  '0012_agencies': agencies,
 };
 
 /** What `migrateToLatest()` did: the names of the migrations it applied now, in order (empty when up to date). */

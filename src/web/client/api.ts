@@ -2,6 +2,7 @@
 // State-changing calls carry the terminal header the server requires (CSRF); the session travels in an HttpOnly cookie.
 
 import type { AccessKind, OperatorRole, TerminalFunction } from '../../domain/index.js';
+import { detailedMessageOf } from './refusal-details.js';
 
 /** What GET /api/status answers (src/servers/common/terminal-server.ts). */
 export interface NodeStatus {
@@ -89,6 +90,22 @@ export async function postForBlob(path: string, body: unknown): Promise<Blob> {
   return response.blob();
 }
 
+/** A file answered with the headers that describe it (a wide-area copy's fee and pages). */
+export interface FileAnswer {
+  readonly blob: Blob;
+  readonly headers: Headers;
+}
+
+/** POSTs `body` as JSON and returns the PDF it answers with the answer's headers. */
+export async function postForPdf(path: string, body: unknown): Promise<FileAnswer> {
+  const response = await send(path, {
+    method: 'POST',
+    headers: { accept: 'application/pdf', 'content-type': 'application/json', ...TERMINAL_HEADER },
+    body: JSON.stringify(body),
+  });
+  return { blob: await response.blob(), headers: response.headers };
+}
+
 async function call<T>(path: string, init: RequestInit): Promise<T> {
   const response = await send(path, init);
   return (await response.json()) as T;
@@ -109,7 +126,12 @@ async function send(path: string, init: RequestInit): Promise<Response> {
     if (path.startsWith('/api/') && !path.startsWith('/api/status') && isSessionEnd(code)) {
       listeners.sessionEnded(code);
     }
-    throw new ApiError(response.status, code, messageOf(code, response.status), body?.error ?? {});
+    throw new ApiError(
+      response.status,
+      code,
+      messageOf(code, response.status, body?.error?.message),
+      body?.error ?? {},
+    );
   }
   if (path.startsWith('/api/') && !path.startsWith('/api/status')) listeners.activity();
   return response;
@@ -167,10 +189,38 @@ const MESSAGES: Readonly<Record<string, string>> = {
   JUKI_ERR_CERTIFICATE_RECORD_STATE: '除票は除票の写しで、現存する住民票は住民票の写しで交付してください',
   JUKI_ERR_CERTIFICATE_REQUEST_INVALID: '証明書の指定が正しくありません',
   JUKI_ERR_CERTIFICATE_GLYPH_MISSING: '印字できない文字が含まれています',
+  JUKI_ERR_OUTSIDE_OPERATING_HOURS: '共通運用時間帯外です',
+  JUKI_ERR_IDENTITY_NOT_FOUND: 'この住民票コードの住民は全国サーバにありません',
+  JUKI_ERR_CARD_CONFIRMATION_NOT_FOUND: 'カードによる本人確認が見つかりません。もう一度本人確認してください',
+  JUKI_ERR_CARD_CONFIRMATION_EXPIRED:
+    'カードによる本人確認の有効期限（30分）が過ぎました。もう一度カードで本人確認してください',
+  JUKI_ERR_WIDE_AREA_NOT_PARTICIPATING: '広域交付に参加していない市区町村です',
+  JUKI_ERR_WIDE_AREA_OWN_RESIDENT:
+    '当市区町村の住民です。広域交付ではなく、住民票照会から証明書交付をしてください',
+  JUKI_ERR_WIDE_AREA_RECORD_CLOSED: 'この住民票は消除されています（除票は広域交付できません）',
+  JUKI_ERR_WIDE_AREA_REQUESTER:
+    '請求者（カードの本人）はこの住民の世帯に属していません。広域交付は本人または同一世帯の者に限ります',
+  JUKI_ERR_WIDE_AREA_ANSWER_INVALID: '住所地市区町村からの回答を確認できませんでした',
+  JUKI_ERR_SPECIAL_MOVE_CARD_REQUIRED:
+    'この住民は有効な住基カードを持っていません。付記転出届には交付済みで有効期限内の住基カードが必要です',
+  JUKI_ERR_SPECIAL_MOVE_DATE: '転出予定年月日が転入転出の特例の期間を超えています',
+  JUKI_ERR_SPECIAL_MOVE_ALREADY_PLANNED: '既に付記転出届（特例転出予定）がある者が含まれています',
+  JUKI_ERR_SPECIAL_MOVE_NOT_FOUND:
+    '転出元の市区町村に、当市区町村を転出先とする決裁済みの付記転出届がありません（転出先が違うか、届出がありません）',
+  JUKI_ERR_SPECIAL_MOVE_LIMIT_PASSED:
+    '転入転出の特例の期限を過ぎています。通常の転出届・転入届を行ってください',
+  JUKI_ERR_SPECIAL_MOVE_INFO_INVALID: '転出元から受け取った転出証明書情報を確認できませんでした',
+  JUKI_ERR_SPECIAL_MOVE_INFO_NOT_FOUND: '転出証明書情報が見つかりません。もう一度取得してください',
+  JUKI_ERR_SPECIAL_MOVE_INFO_USED: 'この転出証明書情報は既に転入の届出に使われています',
 };
 
-/** The Japanese message of an error code. */
-export function messageOf(code: string | undefined, status = 0): string {
+/**
+ * The Japanese message of an error code; with the server's `detail` (its message), the sentence that names what the
+ * code alone cannot (when the common operating hours open, a time limit, a municipality).
+ */
+export function messageOf(code: string | undefined, status = 0, detail?: string): string {
+  const detailed = code === undefined || detail === undefined ? undefined : detailedMessageOf(code, detail);
+  if (detailed !== undefined) return detailed;
   if (code !== undefined && MESSAGES[code] !== undefined) return MESSAGES[code];
   return code === undefined ? `サーバがエラーを返しました (${status})` : `エラーが発生しました (${code})`;
 }

@@ -1,6 +1,6 @@
 // The terminal application's shell: the node in the header, the screen for the path (ログイン, 初期設定, ホーム,
-// 住民検索, 届出, 審査, 本人確認（カード）, 運用時間, 操作者管理, 自己操作履歴, システム状態), the operator's session, and
-// the return to ログイン when it ends after inactivity.
+// 住民検索, 届出, 審査, 本人確認（カード）, 広域交付, 運用時間, 操作者管理, 自己操作履歴, システム状態, and the residents' 付記転出届
+// page), the operator's session, and the return to ログイン when it ends after inactivity.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, getJson, messageOf, onApiEvents, postJson, type SessionView } from './api.js';
@@ -13,9 +13,11 @@ import { mayExamine } from './notification-kinds.js';
 import { NotificationsScreen } from './notifications-screen.js';
 import { OperatingHoursScreen } from './operating-hours-screen.js';
 import { OwnLogScreen } from './own-log-screen.js';
+import { ResidentMoveOutScreen } from './resident-move-out-screen.js';
 import { ResidentScreen } from './resident-screen.js';
 import { SetupScreen } from './setup-screen.js';
 import { ROLE_NAMES, StatusView, useNodeStatus } from './status-view.js';
+import { WideAreaScreen } from './wide-area-screen.js';
 
 const VIEWS = {
   '/': 'ホーム',
@@ -25,15 +27,17 @@ const VIEWS = {
   '/notifications': '届出',
   '/examination': '審査',
   '/cards': '本人確認（カード）',
+  '/wide-area': '広域交付',
   '/operating-hours': '運用時間',
   '/operators': '操作者管理',
   '/log': '自己操作履歴',
   '/status': 'システム状態',
+  '/resident/move-out': '付記転出届（オンライン）',
 } as const;
 type ViewPath = keyof typeof VIEWS;
 
 /** Paths shown without a session. */
-const PUBLIC_PATHS: readonly ViewPath[] = ['/login', '/setup', '/status'];
+const PUBLIC_PATHS: readonly ViewPath[] = ['/login', '/setup', '/status', '/resident/move-out'];
 /** The idle timer fires a little after the server's limit, so the server has certainly ended the session. */
 const IDLE_MARGIN_MS = 2_000;
 
@@ -145,6 +149,8 @@ export function App() {
   // Cards and the common operating hours live at a municipality's counter only.
   const municipal = status?.role === 'municipality';
   const mayConfirmCards = municipal && session?.operator.rights['identity-inquiry'].includes('read') === true;
+  const mayIssueWideArea =
+    municipal && session?.operator.rights['wide-area-copy'].includes('execute') === true;
   const mayArrangeHours = municipal && session?.operator.rights['operating-hours'].includes('write') === true;
   const mayReadHours = municipal && session?.operator.rights['operating-hours'].includes('read') === true;
 
@@ -188,6 +194,11 @@ export function App() {
               {mayConfirmCards && (
                 <li>
                   <NavLink to="/cards" current={shown} onGo={navigate} />
+                </li>
+              )}
+              {mayIssueWideArea && (
+                <li>
+                  <NavLink to="/wide-area" current={shown} onGo={navigate} />
                 </li>
               )}
               {mayArrangeHours && (
@@ -244,6 +255,7 @@ export function App() {
             mayNotify={mayNotify}
             mayDecide={mayDecide}
             mayConfirmCards={mayConfirmCards}
+            mayIssueWideArea={mayIssueWideArea}
             mayArrangeHours={mayArrangeHours}
             mayReadHours={mayReadHours}
           />
@@ -268,6 +280,8 @@ function Content(props: {
   mayDecide: boolean;
   /** The operator may confirm identities with a card (本人確認（カード）) and record operating hours exceptions. */
   mayConfirmCards: boolean;
+  /** The operator may issue wide-area copies (広域交付) at this municipality. */
+  mayIssueWideArea: boolean;
   mayArrangeHours: boolean;
   /** ホーム says whether the common operating hours are open. */
   mayReadHours: boolean;
@@ -278,6 +292,8 @@ function Content(props: {
       return <LoginScreen notice={props.notice} onLoggedIn={props.onLoggedIn} />;
     case '/setup':
       return <SetupScreen onDone={props.onSetupDone} />;
+    case '/resident/move-out':
+      return <ResidentMoveOutScreen />;
     case '/status':
       return (
         <>
@@ -322,6 +338,8 @@ function Content(props: {
       );
     case '/cards':
       return session && props.mayConfirmCards && <CardConfirmationScreen operator={session.operator} />;
+    case '/wide-area':
+      return session && props.mayIssueWideArea && <WideAreaScreen />;
     case '/operating-hours':
       return session && props.mayArrangeHours && <OperatingHoursScreen />;
     case '/log':
@@ -335,6 +353,7 @@ function Content(props: {
             onOpenNotifications={props.mayNotify ? () => props.onGo('/notifications') : undefined}
             onOpenExamination={props.mayDecide ? () => props.onGo('/examination') : undefined}
             onOpenCards={props.mayConfirmCards ? () => props.onGo('/cards') : undefined}
+            onOpenWideArea={props.mayIssueWideArea ? () => props.onGo('/wide-area') : undefined}
             onOpenOperatingHours={props.mayArrangeHours ? () => props.onGo('/operating-hours') : undefined}
             showOperatingHours={props.mayReadHours}
           />

@@ -4,22 +4,20 @@
 
 import { Fragment, useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { changeReasonLabel, sexLabel } from '../../domain/index.js';
-import { ApiError, getJson, postJson, type OperatorView } from './api.js';
-import { checkPin } from './card-checks.js';
+import { getJson, postJson, type OperatorView } from './api.js';
 import {
   EMPTY_IDENTITY_CHECK,
   IdentityCheckFields,
   identityCheckErrors,
   isPinPairValid,
-  PinInput,
   PinPairFields,
   trimmedIdentityCheck,
 } from './card-fields.js';
+import { PinEntry, ReaderTable } from './card-reader.js';
 import {
   admissionLabel,
   cardCodeMessage,
   cardMessageOf,
-  cardStateLabel,
   localGovernmentName,
   may,
   warekiOf,
@@ -102,119 +100,6 @@ export function CardConfirmationScreen({ operator }: { operator: OperatorView })
       )}
       {result !== undefined && <IdentityResult view={result} />}
     </Screen>
-  );
-}
-
-/** The cards in the reader, with what can be read off them without a PIN, and 再読み込み. */
-function ReaderTable({
-  cards,
-  chosen,
-  onChoose,
-  onReload,
-}: {
-  cards: readonly ReaderCardView[] | undefined;
-  chosen: string | undefined;
-  onChoose: (card: ReaderCardView) => void;
-  onReload: () => void;
-}) {
-  return (
-    <section aria-labelledby="reader-heading">
-      <h2 id="reader-heading">カードリーダー</h2>
-      <div className="actions">
-        <button type="button" onClick={onReload}>
-          再読み込み
-        </button>
-      </div>
-      {cards !== undefined &&
-        (cards.length === 0 ? (
-          <p role="status">カードリーダーにカードがありません。カードを置いて再読み込みしてください。</p>
-        ) : (
-          <table data-testid="reader-cards">
-            <caption>読み取ったカード（{cards.length}枚）</caption>
-            <thead>
-              <tr>
-                <th scope="col">カード番号</th>
-                <th scope="col">状態</th>
-                <th scope="col">発行市区町村</th>
-                <th scope="col">有効期限</th>
-                <th scope="col">暗証番号の残り回数</th>
-              </tr>
-            </thead>
-            <tbody>
-              {cards.map((card) => (
-                <tr key={card.cardId}>
-                  <td>
-                    <button
-                      type="button"
-                      className="link"
-                      aria-pressed={card.cardId === chosen}
-                      onClick={() => onChoose(card)}
-                    >
-                      {card.cardId}
-                    </button>
-                  </td>
-                  <td>{cardStateLabel[card.state] ?? card.state}</td>
-                  <td>
-                    {card.issuerMunicipality === null ? '—' : localGovernmentName(card.issuerMunicipality)}
-                  </td>
-                  <td>{card.validUntil === null ? '—' : warekiOf(card.validUntil)}</td>
-                  <td className="number">{card.pinTriesRemaining}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ))}
-    </section>
-  );
-}
-
-/** The resident enters the PIN (masked); 確認 asks the card and the network. */
-function PinEntry({
-  cardId,
-  onConfirmed,
-  onRefused,
-}: {
-  cardId: string;
-  onConfirmed: (view: IdentityConfirmationView) => void;
-  onRefused: (caught: unknown, code: string | undefined) => void;
-}) {
-  const [pin, setPin] = useState('');
-  const [submitted, setSubmitted] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const form = useRef<HTMLFormElement>(null);
-  useEffect(() => form.current?.querySelector('input')?.focus(), []);
-  const pinError = checkPin(pin, { complete: submitted });
-
-  function submit(event: FormEvent): void {
-    event.preventDefault();
-    setSubmitted(true);
-    if (checkPin(pin, { complete: true }) !== undefined) return;
-    setBusy(true);
-    postJson<IdentityConfirmationView>('/api/cards/confirm', { cardId, pin })
-      .then(onConfirmed, (caught: unknown) => {
-        onRefused(caught, caught instanceof ApiError ? caught.code : undefined);
-        form.current?.querySelector('input')?.focus();
-      })
-      .finally(() => {
-        setPin('');
-        setSubmitted(false);
-        setBusy(false);
-      });
-  }
-
-  return (
-    <form ref={form} aria-labelledby="pin-heading" onSubmit={submit} noValidate>
-      <h2 id="pin-heading">暗証番号の入力（カード {cardId}）</h2>
-      <p className="hint">本人に暗証番号（数字4桁）を入力してもらいます。</p>
-      <div className="form-grid">
-        <PinInput label="暗証番号" value={pin} onChange={setPin} error={pinError} />
-      </div>
-      <div className="actions">
-        <button type="submit" disabled={busy}>
-          確認
-        </button>
-      </div>
-    </form>
   );
 }
 

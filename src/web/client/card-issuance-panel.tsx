@@ -1,6 +1,7 @@
 // 住基カード on 住民票照会: the resident's card applications with their state, the next step this operator may take
 // (the clerk applies, hands over, sets the PIN, suspends and takes back; the examiner registers, personalises, issues
-// the 交付通知書 and lifts suspensions), the notice's PDF, and re-issuance (docs/card-issuance.md).
+// the 交付通知書 and lifts suspensions), the notice's PDF, and re-issuance (docs/card-issuance.md). A card taken over after
+// a move-in (引継ぎ) is only suspended and lifted here; one the holder took away on moving out (引継ぎ済み) has no steps.
 
 import { useCallback, useEffect, useState } from 'react';
 import { getJson, postJson, type OperatorView } from './api.js';
@@ -13,8 +14,10 @@ import {
   SuspendForm,
 } from './card-issuance-forms.js';
 import {
+  cardApplicationKindLabel,
   cardIssuanceStateLabel,
   cardMessageOf,
+  localGovernmentName,
   may,
   warekiOf,
   type CardApplicationView,
@@ -94,6 +97,18 @@ const FORM_STEPS: Readonly<
     access: 'write',
   },
 };
+
+/**
+ * The steps offered for a card taken over after a move-in: its network status and its return (the card presented at
+ * this counter's reader). Its issuance steps were the issuer's.
+ */
+const TRANSFER_STEPS: readonly FormStep[] = ['suspend', 'lift', 'return'];
+
+/** True when `step` may be offered for `application` (its kind and state; the operator's right is checked apart). */
+function offers(application: CardApplicationView, step: FormStep): boolean {
+  if (application.kind === 'transfer' && !TRANSFER_STEPS.includes(step)) return false;
+  return FORM_STEPS[step].from.includes(application.state);
+}
 
 const ON_THE_WAY: readonly CardIssuanceState[] = ['applied', 'registered', 'personalised', 'notified'];
 const HELD: readonly CardIssuanceState[] = ['handed-over', 'active'];
@@ -181,7 +196,12 @@ export function CardIssuancePanel({
               {applications.map((application) => (
                 <tr key={application.id}>
                   <td>{formatTime(application.appliedAt)}</td>
-                  <td>{application.kind === 'new' ? '新規' : '再交付'}</td>
+                  <td>
+                    {cardApplicationKindLabel[application.kind]}
+                    {application.kind === 'transfer' && application.issuerMunicipality !== null && (
+                      <small>（{localGovernmentName(application.issuerMunicipality)}発行）</small>
+                    )}
+                  </td>
                   <td>{application.faceVersion}様式</td>
                   <td data-testid="card-state">{cardIssuanceStateLabel[application.state]}</td>
                   <td>{application.cardId ?? '—'}</td>
@@ -189,6 +209,7 @@ export function CardIssuancePanel({
                   <td>
                     <div className="actions wrap">
                       {mayExecute &&
+                        application.kind !== 'transfer' &&
                         DIRECT_STEPS.filter((step) => step.from === application.state).map((step) => (
                           <button
                             key={step.route}
@@ -199,7 +220,7 @@ export function CardIssuancePanel({
                             {step.label}
                           </button>
                         ))}
-                      {mayExecute && application.state === 'notified' && (
+                      {mayExecute && application.kind !== 'transfer' && application.state === 'notified' && (
                         <a
                           href={stepPath(application, 'notice.pdf')}
                           download={`交付通知書-${resident.name}.pdf`}
@@ -209,13 +230,11 @@ export function CardIssuancePanel({
                         </a>
                       )}
                       {(Object.keys(FORM_STEPS) as FormStep[])
-                        .filter((form) => {
-                          const step = FORM_STEPS[form];
-                          return (
-                            step.from.includes(application.state) &&
-                            (step.access === 'write' ? mayWrite : mayExecute)
-                          );
-                        })
+                        .filter(
+                          (form) =>
+                            offers(application, form) &&
+                            (FORM_STEPS[form].access === 'write' ? mayWrite : mayExecute),
+                        )
                         .map((form) => (
                           <button
                             key={form}

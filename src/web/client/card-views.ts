@@ -8,6 +8,7 @@ import {
   type TerminalFunction,
 } from '../../domain/index.js';
 import { ApiError, type OperatorView } from './api.js';
+import { detailedMessageOf } from './refusal-details.js';
 
 /** Where an application stands (card-workflow.ts), derived by the server from its events. */
 export type CardIssuanceState =
@@ -18,7 +19,8 @@ export type CardIssuanceState =
   | 'handed-over'
   | 'active'
   | 'suspended'
-  | 'returned';
+  | 'returned'
+  | 'transferred';
 
 export const cardIssuanceStateLabel: Readonly<Record<CardIssuanceState, string>> = {
   applied: '申請受付',
@@ -29,6 +31,16 @@ export const cardIssuanceStateLabel: Readonly<Record<CardIssuanceState, string>>
   active: '交付済み（有効）',
   suspended: '一時停止中',
   returned: '返納済み',
+  transferred: '転出により引継ぎ済み',
+};
+
+/** How an application came about (card-store.ts): issued here, re-issued here, or taken over after a move-in. */
+export type CardApplicationKind = 'new' | 'reissue' | 'transfer';
+
+export const cardApplicationKindLabel: Readonly<Record<CardApplicationKind, string>> = {
+  new: '新規',
+  reissue: '再交付',
+  transfer: '引継ぎ（転入）',
 };
 
 /** How the holder's identity was checked at the counter (identityCheckSchema in card-store.ts). */
@@ -60,7 +72,9 @@ export const suspensionReasonLabel: Readonly<Record<'loss' | 'theft' | 'other', 
 export interface CardApplicationView {
   readonly id: string;
   readonly residentId: string;
-  readonly kind: 'new' | 'reissue';
+  readonly kind: CardApplicationKind;
+  /** For a card taken over after a move, the municipality that issued it; null for one issued here. */
+  readonly issuerMunicipality: string | null;
   readonly replacesCardId: string | null;
   readonly faceVersion: 'A' | 'B';
   readonly state: CardIssuanceState;
@@ -161,15 +175,12 @@ const CARD_MESSAGES: Readonly<Record<string, string>> = {
   JUKI_ERR_OPERATING_EXCEPTION_NOT_FOUND: 'この取り決めは見つからないか、既に取り下げられています',
 };
 
-/** The sentence a JUKI_ERR_OUTSIDE_OPERATING_HOURS refusal says in Japanese (outsideOperatingHoursText). */
-const OUTSIDE_HOURS_SENTENCE = /共通運用時間帯外です。[^()]*?です。/u;
-
 /** What the operator reads for a card refusal known by its code alone. */
 export function cardCodeMessage(code: string): string {
   return CARD_MESSAGES[code] ?? code;
 }
 
-/** What the operator reads for a card or operating hours call that failed. */
+/** What the operator reads for a card or operating hours call that failed (a refusal outside the hours: when they open). */
 export function cardMessageOf(caught: unknown): string {
   if (!(caught instanceof ApiError)) return 'サーバに接続できません';
   const serverMessage = typeof caught.body['message'] === 'string' ? caught.body['message'] : '';
@@ -177,8 +188,7 @@ export function cardMessageOf(caught: unknown): string {
     const left = /(\d+) tries left/.exec(serverMessage)?.[1];
     return left === undefined ? '暗証番号が違います' : `暗証番号が違います（残り${left}回）`;
   }
-  if (caught.code === 'JUKI_ERR_OUTSIDE_OPERATING_HOURS') {
-    return OUTSIDE_HOURS_SENTENCE.exec(serverMessage)?.[0] ?? serverMessage;
-  }
+  const detailed = caught.code === undefined ? undefined : detailedMessageOf(caught.code, serverMessage);
+  if (detailed !== undefined) return detailed;
   return (caught.code === undefined ? undefined : CARD_MESSAGES[caught.code]) ?? caught.message;
 }

@@ -138,7 +138,12 @@ function subjectLine(notification: NotificationView): string {
   const { subject } = notification;
   switch (subjectOf(notification.kind)) {
     case 'none':
-      return typeof name === 'string' ? name : '';
+      // A 特例転入届's persons come from the 転出証明書情報: named here once its records exist.
+      if (typeof name === 'string') return name;
+      return (
+        notification.results[0]?.name ??
+        (notification.kind === 'special-move-in' ? '（転出証明書情報による）' : '')
+      );
     case 'household':
       return `${subject === null ? '' : `${subject.name}の世帯 `}世帯番号 ${notification.householdId ?? ''}`;
     case 'resident':
@@ -171,7 +176,15 @@ function Decision(props: {
   const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
   // The record a 届出 acts on, as the server names it with the notification (read again once decided).
   const subject = notification.residentId === null ? null : notification.subject;
-  const lookupId = notification.householdId === null ? undefined : memberNamedIn(notification);
+  // A 世帯 change names members of its household; a record's 届出 may name members of the record's (a 付記転出届's
+  // members moving along, the new head of those who stay).
+  const namesMembers = ['newHead', 'members'].some((key) => notification.request[key] !== undefined);
+  const lookupId =
+    notification.householdId !== null
+      ? memberNamedIn(notification)
+      : namesMembers
+        ? (notification.residentId ?? undefined)
+        : undefined;
   const decided = notification.status;
 
   // The household's members, whom a 世帯 change names by id.

@@ -1,5 +1,5 @@
 // ホーム: who is logged in, their role, whether the common operating hours are open, the work their rights open (届出,
-// 審査, 本人確認（カード）, 運用時間) and the functions they may use.
+// 審査, 本人確認（カード）, 広域交付, 運用時間) and the functions they may use.
 
 import { operatorRoleLabel, terminalFunctionLabel, type TerminalFunction } from '../../domain/index.js';
 import type { OperatorView } from './api.js';
@@ -12,6 +12,7 @@ export function HomeScreen({
   onOpenNotifications,
   onOpenExamination,
   onOpenCards,
+  onOpenWideArea,
   onOpenOperatingHours,
   showOperatingHours = false,
 }: {
@@ -24,6 +25,8 @@ export function HomeScreen({
   onOpenExamination?: (() => void) | undefined;
   /** Opens 本人確認（カード）, for an operator who may confirm identities with a resident card. */
   onOpenCards?: (() => void) | undefined;
+  /** Opens 広域交付, for an operator who may issue wide-area copies at a municipality. */
+  onOpenWideArea?: (() => void) | undefined;
   /** Opens 運用時間, for an operator who may record exceptions to the common operating hours. */
   onOpenOperatingHours?: (() => void) | undefined;
   /** Says whether the common operating hours are open now (a municipal node, an operator who may read them). */
@@ -33,6 +36,7 @@ export function HomeScreen({
     ['/notifications', '届出', '届出・職権処理の入力', onOpenNotifications],
     ['/examination', '審査', '届出・職権処理の決裁と却下', onOpenExamination],
     ['/cards', '本人確認（カード）', '住基カードと暗証番号による本人確認、ロック解除', onOpenCards],
+    ['/wide-area', '広域交付', '他の市区町村に住民登録のある方の住民票の写しの交付', onOpenWideArea],
     ['/operating-hours', '運用時間', '時間外運用の取り決めの記録と取下げ', onOpenOperatingHours],
   ] as const;
   const rights = (Object.entries(operator.rights) as [TerminalFunction, readonly string[]][]).filter(

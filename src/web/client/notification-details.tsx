@@ -1,12 +1,17 @@
 // One 届出 as the API shows it: its kind and state, who entered and decided it, and what was entered, item by item
-// in Japanese; after 決裁, the records it produced or changed.
+// in Japanese; a 特例転入届 with the 転出証明書情報 it names; after 決裁, the records it produced or changed.
 
+import { useEffect, useState } from 'react';
+import { getJson } from './api.js';
+import { localGovernmentName } from './card-views.js';
 import {
   notificationStatusLabel,
   REQUEST_FIELD_LABELS,
+  type NotificationKind,
   type NotificationView,
   type ResidentSummary,
 } from './notification-kinds.js';
+import { OutInfoSummary, type OutInfoView } from './out-info-view.js';
 import { formatTime } from './screen.js';
 
 const VALUE_LABELS: Readonly<Record<string, string>> = {
@@ -54,10 +59,29 @@ export function describeValue(value: unknown): string {
   return typeof value === 'number' ? String(value) : '';
 }
 
-/** The request's items that name residents by id (newHead, members, the keys of relationships), by name. */
+/** The label of a request's item, where a kind uses the field in its own sense. */
+function labelOf(kind: NotificationKind, key: string): string {
+  if (key === 'date' && kind === 'death') return '死亡日';
+  if (key === 'date' && kind === 'special-move-in') return '転入日（異動日）';
+  if (key === 'members' && kind === 'special-move-out') return '同時に転出する世帯員';
+  if (key === 'relationship' && kind === 'special-move-in') return '本人の続柄';
+  if (key === 'relationships' && kind === 'special-move-in') return '世帯員の続柄';
+  return REQUEST_FIELD_LABELS[key] ?? key;
+}
+
+/**
+ * The request's items that name residents by id (newHead, members, the keys of relationships; a 特例転入届's by
+ * resident code), by name; a 付記転出届's 転出先 by its municipality's name.
+ */
 function describeItem(key: string, value: unknown, names: ReadonlyMap<string, string>): string {
   const nameOf = (id: unknown): string =>
     typeof id === 'string' ? (names.get(id) ?? id) : describeValue(id);
+  if (key === 'destination' && typeof value === 'object' && value !== null) {
+    const { lgCode, address } = value as { lgCode?: unknown; address?: unknown };
+    if (typeof lgCode === 'string' && typeof address === 'string') {
+      return `${localGovernmentName(lgCode)}（${lgCode}） ${address}`;
+    }
+  }
   if (key === 'newHead') return nameOf(value);
   if (key === 'members' && Array.isArray(value)) return value.map(nameOf).join('、');
   if (key === 'relationships' && typeof value === 'object' && value !== null) {
@@ -78,6 +102,11 @@ export function NotificationDetails({
   names?: ReadonlyMap<string, string>;
   onOpenResident?: (id: string) => void;
 }) {
+  const outInfo = useOutInfo(notification);
+  const known = new Map([
+    ...names,
+    ...(outInfo?.persons.map((person) => [person.residentCode, person.name] as const) ?? []),
+  ]);
   return (
     <>
       <dl className="facts" data-testid="notification-details">
@@ -110,18 +139,46 @@ export function NotificationDetails({
         {Object.entries(notification.request).map(([key, value]) => (
           <Item
             key={key}
-            label={
-              key === 'date' && notification.kind === 'death' ? '死亡日' : (REQUEST_FIELD_LABELS[key] ?? key)
+            label={labelOf(notification.kind, key)}
+            value={
+              key === 'outInfoId' && outInfo !== undefined
+                ? `${localGovernmentName(outInfo.sourceLgCode)}から受信（${formatTime(outInfo.receivedAt)}）`
+                : describeItem(key, value, known)
             }
-            value={describeItem(key, value, names)}
           />
         ))}
       </dl>
+      {outInfo !== undefined && (
+        <section aria-labelledby="out-info-heading">
+          <h3 id="out-info-heading">転出証明書情報</h3>
+          <OutInfoSummary outInfo={outInfo} />
+        </section>
+      )}
       {notification.results.length > 0 && (
         <ResultTable results={notification.results} {...(onOpenResident ? { onOpenResident } : {})} />
       )}
     </>
   );
+}
+
+/** The 転出証明書情報 a 特例転入届 names, read from this node; undefined for other kinds or while it loads. */
+function useOutInfo(notification: NotificationView): OutInfoView | undefined {
+  const id = notification.kind === 'special-move-in' ? notification.request['outInfoId'] : undefined;
+  const [outInfo, setOutInfo] = useState<OutInfoView | undefined>();
+  useEffect(() => {
+    if (typeof id !== 'string') return;
+    let current = true;
+    getJson<{ outInfo: OutInfoView }>(`/api/special-move/out-info/${encodeURIComponent(id)}`).then(
+      (answer) => {
+        if (current) setOutInfo(answer.outInfo);
+      },
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [id]);
+  return typeof id === 'string' && outInfo?.id === id ? outInfo : undefined;
 }
 
 function Item({ label, value }: { label: string; value: string }) {

@@ -1,6 +1,7 @@
 // One form per 届出 kind, built from shared parts (person, dates, address, household choice, 続柄, 本籍・筆頭者,
-// foreign-resident items, 国保・年金等): checked as the clerk types, checked by the register (POST
-// /api/notifications/check, debounced) before 受付, then entered as pending (POST /api/notifications).
+// foreign-resident items, 国保・年金等; the one-visit move's fields in special-move-fields.tsx): checked as the clerk
+// types, checked by the register (POST /api/notifications/check, debounced) before 受付, then entered as pending
+// (POST /api/notifications).
 
 import {
   Fragment,
@@ -46,7 +47,19 @@ import {
   type ResidentRecordView,
 } from './notification-kinds.js';
 import { NotificationDetails } from './notification-details.js';
+import type { OutInfoView } from './out-info-view.js';
 import { ErrorAlert, StatusMessage } from './screen.js';
+import {
+  membersMovingAlong,
+  SpecialMoveInFields,
+  specialMoveInErrors,
+  specialMoveInRequest,
+  specialMoveInValues,
+  SpecialMoveOutFields,
+  specialMoveOutErrors,
+  specialMoveOutRequest,
+  type FormKit,
+} from './special-move-fields.js';
 
 /** The form's values by field name; check boxes hold 'true' or ''. */
 type Values = Readonly<Record<string, string>>;
@@ -58,6 +71,8 @@ export interface FormSubject {
   readonly household?: HouseholdView;
   /** For a new record started from a household: join this household. */
   readonly joinHousehold?: HouseholdView;
+  /** For a 特例転入届: the 転出証明書情報 received, whose persons move in. */
+  readonly outInfo?: OutInfoView;
 }
 
 const CHECK_DELAY_MS = 400;
@@ -81,13 +96,14 @@ const QUALIFICATIONS = [
   ['childAllowance', '児童手当', '受給者番号'],
 ] as const;
 
+/** Kinds that open a record from the person's items the clerk enters (a 特例転入届's come from the 転出証明書情報). */
 function isPersonKind(kind: NotificationKind): boolean {
-  return subjectOf(kind) === 'none';
+  return subjectOf(kind) === 'none' && kind !== 'special-move-in';
 }
 
-/** Kinds with an 異動日 of their own (a birth's is the birth date). */
+/** Kinds with an 異動日 of their own (a birth's is the birth date; a 付記転出届 has a planned date, and no 異動). */
 function hasDate(kind: NotificationKind): boolean {
-  return kind !== 'birth';
+  return kind !== 'birth' && kind !== 'special-move-out';
 }
 
 /** The members other than the subject who remain in its household. */
@@ -113,6 +129,8 @@ function successorsOf(
     leaving = selectedMembers(values, subject);
   } else if (kind === 'move-within' && values['withHousehold'] === 'true') {
     return [];
+  } else if (kind === 'special-move-out' && resident !== undefined) {
+    leaving = [resident.id, ...membersMovingAlong(values, othersOf(subject))];
   } else if (
     ['move-within', 'move-out', 'death', 'official-deletion'].includes(kind) &&
     resident !== undefined
@@ -136,6 +154,9 @@ function initialValues(kind: NotificationKind, subject: FormSubject): Values {
       values['address'] = joinHousehold.address;
       if (kind === 'birth') values['relationship'] = '子';
     }
+  }
+  if (kind === 'special-move-in' && subject.outInfo !== undefined) {
+    Object.assign(values, specialMoveInValues(subject.outInfo));
   }
   if (kind === 'move-within') {
     values['householdMode'] = 'auto';
@@ -227,6 +248,12 @@ function fieldErrors(kind: NotificationKind, values: Values, subject: FormSubjec
       break;
     case 'move-out':
       put('destination', checkRequired(v('destination')));
+      break;
+    case 'special-move-out':
+      Object.assign(errors, specialMoveOutErrors(values, subject.resident?.birthDate));
+      break;
+    case 'special-move-in':
+      if (subject.outInfo !== undefined) Object.assign(errors, specialMoveInErrors(values, subject.outInfo));
       break;
     case 'name-change':
       put('name', checkRequired(v('name')) ?? checkLength(v('name'), 100));
@@ -386,6 +413,13 @@ function inputOf(kind: NotificationKind, values: Values, subject: FormSubject): 
       set('destination', v('destination'));
       if (v('abroad') === 'true') request['abroad'] = true;
       break;
+    case 'special-move-out':
+      Object.assign(request, specialMoveOutRequest(values, othersOf(subject)));
+      break;
+    case 'special-move-in':
+      if (subject.outInfo !== undefined)
+        Object.assign(request, specialMoveInRequest(values, subject.outInfo));
+      break;
     case 'name-change':
       set('name', v('name'));
       set('nameKana', v('nameKana'));
@@ -532,8 +566,10 @@ export function NotificationForm({
   /** A field's message once the clerk has typed in it or tried to submit. */
   const shown = (key: string): string | undefined =>
     // A member's 続柄 is asked for only because of another choice (the new head, the first to split off), so its
-    // message shows at once; a 世帯合併 asks every member's anew, so there it waits like any field.
-    submitted || touched.has(key) || (key.startsWith('rel:') && kind !== 'household-merge')
+    // message shows at once; a 世帯合併 and a 特例転入届 ask every member's, so there it waits like any field.
+    submitted ||
+    touched.has(key) ||
+    (key.startsWith('rel:') && kind !== 'household-merge' && kind !== 'special-move-in')
       ? errors[key]
       : undefined;
   const blurred = useRef(new Set<string>());
@@ -641,6 +677,16 @@ export function NotificationForm({
     />
   );
 
+  const kit: FormKit = {
+    value: v,
+    set,
+    setFlag,
+    shown,
+    textField,
+    dateField,
+    relationshipField,
+  };
+
   return (
     <section aria-labelledby="form-heading">
       <h2 id="form-heading">{label}</h2>
@@ -656,7 +702,11 @@ export function NotificationForm({
         <RelationshipSuggestions id={datalistId} />
         <FieldGroup legend="届出">
           {dateField('filedOn', '届出日')}
-          {hasDate(kind) && dateField('date', kind === 'death' ? '死亡日' : '異動日')}
+          {hasDate(kind) &&
+            dateField(
+              'date',
+              kind === 'death' ? '死亡日' : kind === 'special-move-in' ? '転入日（異動日）' : '異動日',
+            )}
         </FieldGroup>
 
         {isPersonKind(kind) && (
@@ -814,6 +864,10 @@ export function NotificationForm({
               onChange={setFlag('abroad')}
             />
           </FieldGroup>
+        )}
+        {kind === 'special-move-out' && <SpecialMoveOutFields kit={kit} others={others} />}
+        {kind === 'special-move-in' && subject.outInfo !== undefined && (
+          <SpecialMoveInFields kit={kit} outInfo={subject.outInfo} />
         )}
         {kind === 'name-change' && (
           <FieldGroup legend="新しい氏名">

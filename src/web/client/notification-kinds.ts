@@ -72,6 +72,12 @@ export interface ResidentRecordView extends ResidentSummary {
     readonly residenceCardNumber?: string;
   };
   readonly closure?: { readonly reason: string; readonly date: string; readonly destination?: string };
+  /** 特例転出予定: a confirmed 付記転出届 waiting for the new municipality's 転入通知 (docs/special-move.md). */
+  readonly plannedMoveOut?: {
+    readonly destination: { readonly lgCode: string; readonly address: string };
+    readonly plannedDate: string;
+    readonly filedOn: string;
+  };
 }
 
 /** GET /api/residents/:id: the record, its household and its actions. */
@@ -179,4 +185,6 @@ export const REQUEST_FIELD_LABELS: Readonly<Record<string, string>> = {
   householdId: '新しい世帯の番号',
   relationships: '続柄の変更',
   into: '合併先の世帯',
+  plannedDate: '転出予定年月日',
+  outInfoId: '転出証明書情報',
 };

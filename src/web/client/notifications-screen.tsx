@@ -1,5 +1,6 @@
-// 届出: the menu of every kind. A kind that opens a new record (出生届, 転入届 …) opens its form here; a kind that acts on
-// an existing record or household starts from 住民票照会, where the record is chosen, so the menu leads there.
+// 届出: the menu of every kind. A kind that opens a new record (出生届, 転入届 …) opens its form here (a 特例転入届 after
+// the card holder's confirmation and the 転出証明書情報); a kind that acts on an existing record or household starts
+// from 住民票照会, where the record is chosen, so the menu leads there.
 
 import { useState } from 'react';
 import type { OperatorView } from './api.js';
@@ -12,6 +13,7 @@ import {
   type NotificationKind,
 } from './notification-kinds.js';
 import { Screen } from './screen.js';
+import { SpecialMoveInFlow } from './special-move-in-flow.js';
 
 export function NotificationsScreen({
   operator,
@@ -26,19 +28,24 @@ export function NotificationsScreen({
   const recordKinds = NOTIFICATION_KINDS.filter((candidate) => subjectOf(candidate) !== 'none');
 
   if (kind !== undefined) {
+    const back = (): void => {
+      setKind(undefined);
+      setRound(round + 1);
+    };
     return (
       <Screen title="届出">
-        <NotificationForm
-          key={round}
-          kind={kind}
-          subject={{}}
-          operator={operator}
-          backLabel="届出の一覧に戻る"
-          onBack={() => {
-            setKind(undefined);
-            setRound(round + 1);
-          }}
-        />
+        {kind === 'special-move-in' ? (
+          <SpecialMoveInFlow key={round} operator={operator} backLabel="届出の一覧に戻る" onBack={back} />
+        ) : (
+          <NotificationForm
+            key={round}
+            kind={kind}
+            subject={{}}
+            operator={operator}
+            backLabel="届出の一覧に戻る"
+            onBack={back}
+          />
+        )}
       </Screen>
     );
   }

@@ -4,6 +4,7 @@
 import { Fragment, useCallback, useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { ApiError, getJson, type OperatorView } from './api.js';
 import { CardIssuancePanel } from './card-issuance-panel.js';
+import { localGovernmentName, warekiOf } from './card-views.js';
 import { CertificateScreen } from './certificate-screen.js';
 import { NotificationForm } from './notification-form.js';
 import {
@@ -25,6 +26,7 @@ type Mode =
 const RECORD_ACTIONS: readonly NotificationKind[] = [
   'move-within',
   'move-out',
+  'special-move-out',
   'death',
   'name-change',
   'household-head-change',
@@ -39,6 +41,7 @@ const RECORD_ACTIONS: readonly NotificationKind[] = [
 const ACTION_BUTTON_LABELS: Readonly<Partial<Record<NotificationKind, string>>> = {
   'move-within': '転居',
   'move-out': '転出',
+  'special-move-out': '付記転出',
   death: '死亡',
   'name-change': '氏名変更',
   'household-head-change': '世帯主変更',
@@ -73,6 +76,7 @@ const ACTION_LABELS: Readonly<Record<string, string>> = {
   'household-merge': '世帯合併',
   'official-deletion': '職権消除',
   'official-correction': '職権修正',
+  'special-move-out': '付記転出届（特例転出予定）',
 };
 
 function messageOf(caught: unknown): string {
@@ -322,6 +326,16 @@ function ResidentView({
         {resident.foreign !== undefined && <ForeignItems foreign={resident.foreign} />}
         <dt>住民となった年月日</dt>
         <dd>{resident.residentSince}</dd>
+        {resident.plannedMoveOut !== undefined && !resident.closed && (
+          <>
+            <dt>特例転出予定</dt>
+            <dd data-testid="planned-move-out">
+              {warekiOf(resident.plannedMoveOut.plannedDate)}{' '}
+              {localGovernmentName(resident.plannedMoveOut.destination.lgCode)}へ（
+              {resident.plannedMoveOut.destination.address}）
+            </dd>
+          </>
+        )}
         {resident.closure !== undefined && (
           <>
             <dt>消除</dt>

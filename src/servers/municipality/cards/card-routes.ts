@@ -11,7 +11,6 @@ import { z } from 'zod';
 import {
   activateCard,
   createSoftwareCard,
-  openSoftwareCard,
   personaliseCard,
   takeBackCard,
   type ResidentCard,
@@ -30,6 +29,7 @@ import { createRegisterReader, type ResidentRecord } from '../register/index.js'
 import { issuerOf } from '../terminal/certificate-adapter.js';
 import { nodePerformer, type NodeOperationScope } from '../terminal/node-operation.js';
 import type { CardIssuer } from './card-issuer.js';
+import type { CardReader } from './card-reader.js';
 import { reportCardStatus } from './card-network.js';
 import { renderCardNotice } from './card-notice.js';
 import {
@@ -59,6 +59,8 @@ export interface CardRouteOptions {
   readonly lgCode: LocalGovernmentCode;
   /** The certifier's name (the notice is sent in the name of the mayor's title; issuerOf() wants both). */
   readonly certifierName: string;
+  /** Where the cards are read: the counter's reader, else the cards the issuer keeps. */
+  readonly reader: CardReader;
 }
 
 const idParams = z.strictObject({ id: z.string().min(1).max(64) });
@@ -109,10 +111,12 @@ export function registerCardRoutes(
     return record;
   }
 
+  /** The application's card: kept here since registration, or presented at the reader (one taken over after a move). */
   async function openCard(record: CardApplicationRecord): Promise<ResidentCard> {
     const cardId = record.row.card_id;
     if (cardId === null) throw new JukinetError('JUKI_ERR_CARD_ISSUANCE_STATE', 'no card registered yet');
-    return openSoftwareCard(requireIssuer().cardPath(cardId), { clock: options.clock });
+    requireIssuer();
+    return options.reader.open(cardId);
   }
 
   /** One step on an application: reads it, checks the step against its state, runs `work`, appends the event. */

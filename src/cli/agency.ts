@@ -1,0 +1,400 @@
+// `jukinet agency`: register an agency at the national server and give it a certificate (only for a kind and affairs
+// of the affair registry), sign and publish registry versions, and query the national server as an agency over mTLS
+// (docs/agencies.md).
+
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { openPkiDirectory, writeFileAtomic } from '../crypto/index.js';
+import { Sex, changeReasonLabel, parseNodeId, type NodeId } from '../domain/index.js';
+import type { AgencyProvisionAnswer } from '../protocol/index.js';
+import {
+  createAgencyClient,
+  loadAgencyClientConfig,
+  type AgencyClientConfigInput,
+} from '../servers/agency/index.js';
+import { loadNodeConfig, openNodeCredentials, type NodeConfig } from '../servers/common/index.js';
+import {
+  currentAffairRegistry,
+  heldAffairRegistries,
+  listAgencies,
+  loadSignedAffairRegistry,
+  registerAgency,
+  signAffairRegistry,
+  type RegisteredAgency,
+} from '../servers/national/index.js';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { JukinetError, quote } from '../shared/errors.js';
+import { openStore } from '../store/index.js';
+
+/** Where an agency's client configuration lives in a network directory: beside the nodes' own. */
+export function agencyClientConfigPath(dir: string, agencyId: NodeId): string {
+  return join(resolve(dir), 'nodes', agencyId, 'agency.json');
+}
+
+/** The national node's configuration in a network directory written by `jukinet up`. */
+function nationalConfigPath(dir: string): string {
+  return join(resolve(dir), 'nodes', 'national', 'node.json');
+}
+
+async function nationalConfig(options: { dir?: string; config?: string }): Promise<NodeConfig> {
+  const config = await loadNodeConfig(options.config ?? nationalConfigPath(options.dir ?? '.jukinet'));
+  if (config.nodeId !== 'national') {
+    throw new JukinetError(
+      'JUKI_ERR_CLI_ARGUMENT',
+      `this needs the national node's configuration, not ${quote(config.nodeId)}`,
+    );
+  }
+  return config;
+}
+
+/** What `agency register` did. */
+export interface AgencyRegistrationOutcome {
+  readonly agency: RegisteredAgency;
+  readonly certificatePath: string;
+  readonly serialNumber: string;
+  readonly notAfter: string;
+  readonly clientConfigPath: string;
+}
+
+/**
+ * Registers `agency-<slug>` at the national server of the network in `dir` (its database, through the national
+ * node's configuration) and only then issues its certificate from the network CA in `dir/pki` and writes its client
+ * configuration. A kind or affair the registry does not list is refused before anything is issued.
+ */
+export async function registerAgencyInNetwork(
+  dir: string,
+  input: {
+    slug: string;
+    kind: string;
+    affairs: readonly string[];
+    name?: string;
+    days?: number;
+    clock?: Clock;
+  },
+): Promise<AgencyRegistrationOutcome> {
+  const agencyId = parseNodeId(`agency-${input.slug}`).id;
+  const config = await nationalConfig({ dir });
+  if (config.pki.passphraseFile === undefined) {
+    throw new JukinetError('JUKI_ERR_CONFIG_INVALID', 'the national configuration names no passphrase file');
+  }
+  const clock = input.clock ?? systemClock;
+  const store = await openStore(config.database);
+  let agency: RegisteredAgency;
+  try {
+    agency = await registerAgency(
+      store,
+      {
+        id: agencyId,
+        kind: input.kind,
+        affairs: input.affairs,
+        ...(input.name === undefined ? {} : { name: input.name }),
+      },
+      { clock },
+    );
+  } finally {
+    await store.close();
+  }
+  const passphraseFile = config.pki.passphraseFile;
+  const passphrase = (await readFile(passphraseFile, 'utf8')).split(/\r?\n/)[0] ?? '';
+  const pki = openPkiDirectory(join(resolve(dir), 'pki'), { passphrase, clock });
+  const issued = await pki.issue(agencyId, input.days === undefined ? {} : { days: input.days });
+  const clientConfigPath = agencyClientConfigPath(dir, agencyId);
+  const clientDirectory = join(resolve(dir), 'nodes', agencyId);
+  await mkdir(clientDirectory, { recursive: true, mode: 0o700 });
+  const rel = (path: string): string => relative(clientDirectory, path);
+  const host = config.network.host.includes(':') ? `[${config.network.host}]` : config.network.host;
+  const client: AgencyClientConfigInput = {
+    agencyId,
+    national: { endpoint: `https://${host}:${config.network.port}` },
+    pki: {
+      caCertificate: rel(pki.paths.caCertificate),
+      certificate: rel(pki.paths.nodeCertificate(agencyId)),
+      keyStore: rel(pki.paths.nodeKeys(agencyId)),
+      passphraseFile: rel(passphraseFile),
+    },
+  };
+  await writeFileAtomic(clientConfigPath, `${JSON.stringify(client, null, 2)}\n`, { mode: 0o600 });
+  return {
+    agency,
+    certificatePath: issued.certificatePath,
+    serialNumber: issued.certificate.serialNumber,
+    notAfter: issued.certificate.notAfter,
+    clientConfigPath,
+  };
+}
+
+/** One line per provided record, or a line saying there was none; the truncation note last. */
+export function formatProvisionAnswer(answer: AgencyProvisionAnswer): string[] {
+  const lines = [
+    `provision ${answer.provisionId}: ${answer.count} record(s) for ${answer.affair}${answer.asOf === null ? '' : ` as of ${answer.asOf}`}`,
+  ];
+  for (const result of answer.results) {
+    const kana = result.nameKana === undefined ? '' : ` (${result.nameKana})`;
+    const status = result.status === 'closed' ? ' [除票]' : '';
+    lines.push(
+      `  ${result.residentCode}  ${result.name}${kana}  ${result.birthDate}  ${result.sex === 'male' ? '男' : '女'}  ${result.address}  ${changeReasonLabel(result.change.reason)} ${result.change.date}${status}`,
+    );
+  }
+  if (answer.count === 0) lines.push('  no record matches');
+  if (answer.truncated) lines.push('  more records matched than the cap: narrow the criteria');
+  return lines;
+}
+
+function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function write(lines: readonly string[]): void {
+  process.stdout.write(lines.map((line) => `${line}\n`).join(''));
+}
+
+interface QueryOptions {
+  config: string;
+  affair: string;
+  code?: string;
+  name?: string;
+  kana?: string;
+  birthDate?: string;
+  sex?: string;
+  address?: string;
+  asOf?: string;
+  json?: boolean;
+}
+
+/** Runs `agency query` with an agency client configuration and returns the answer. */
+export async function runAgencyQuery(options: QueryOptions): Promise<AgencyProvisionAnswer> {
+  const fourItems = [options.name, options.kana, options.birthDate, options.sex, options.address];
+  const byFourItems = fourItems.some((value) => value !== undefined);
+  if ((options.code === undefined) === !byFourItems) {
+    throw new JukinetError(
+      'JUKI_ERR_CLI_ARGUMENT',
+      'give either --code, or --birth-date, --sex and --name or --kana (and optionally --address)',
+    );
+  }
+  const client = await createAgencyClient(await loadAgencyClientConfig(options.config));
+  const asOf = options.asOf === undefined ? {} : { asOf: options.asOf };
+  try {
+    if (options.code !== undefined) {
+      return await client.byCode({ affair: options.affair, residentCode: options.code, ...asOf });
+    }
+    if (options.birthDate === undefined || options.sex === undefined) {
+      throw new JukinetError('JUKI_ERR_CLI_ARGUMENT', 'a four-item query needs --birth-date and --sex');
+    }
+    const sex =
+      options.sex === '男' || options.sex === 'male'
+        ? Sex.male
+        : options.sex === '女' || options.sex === 'female'
+          ? Sex.female
+          : undefined;
+    if (sex === undefined)
+      throw new JukinetError('JUKI_ERR_CLI_ARGUMENT', `--sex ${quote(options.sex)}: male or female`);
+    return await client.search({
+      affair: options.affair,
+      birthDate: options.birthDate,
+      sex,
+      ...(options.name === undefined ? {} : { name: options.name }),
+      ...(options.kana === undefined ? {} : { nameKana: options.kana }),
+      ...(options.address === undefined ? {} : { address: options.address }),
+      ...asOf,
+    });
+  } finally {
+    await client.close();
+  }
+}
+
+/** Adds `agency register|list|query|affairs|openapi` and `agency registry show|sign|publish` to the program. */
+export function registerAgencyCommands(program: Command): void {
+  const agency = program.command('agency').description('agencies (国の機関等): registration and provision');
+
+  agency
+    .command('register')
+    .description(
+      'register an agency for affairs of the registry and issue its certificate and client configuration',
+    )
+    .requiredOption('--slug <slug>', 'the agency id without "agency-" (a-z, 0-9, "-")')
+    .requiredOption('--kind <kind>', 'a kind of body the affair registry lists (e.g. mhlw)')
+    .requiredOption('--affairs <ids>', 'affair ids of the registry for that kind, comma-separated')
+    .option('--name <name>', "the body's name (default: the kind's)")
+    .option('--days <days>', 'certificate validity in days (default 90)')
+    .option('--dir <dir>', 'the network directory written by `jukinet up`', '.jukinet')
+    .action(
+      async (options: {
+        slug: string;
+        kind: string;
+        affairs: string;
+        name?: string;
+        days?: string;
+        dir: string;
+      }) => {
+        const days = options.days === undefined ? undefined : Number(options.days);
+        if (days !== undefined && (!Number.isInteger(days) || days < 1)) {
+          throw new JukinetError('JUKI_ERR_CLI_ARGUMENT', `--days ${quote(options.days)}`);
+        }
+        const outcome = await registerAgencyInNetwork(options.dir, {
+          slug: options.slug,
+          kind: options.kind,
+          affairs: splitList(options.affairs),
+          ...(options.name === undefined ? {} : { name: options.name }),
+          ...(days === undefined ? {} : { days }),
+        });
+        write([
+          `registered ${outcome.agency.id} (${outcome.agency.name}, kind ${outcome.agency.kind}) for ${outcome.agency.affairs.join(', ')}`,
+          `certificate ${outcome.certificatePath}: serial ${outcome.serialNumber}, valid until ${outcome.notAfter}`,
+          `client configuration ${outcome.clientConfigPath}`,
+          `  jukinet agency query --config ${outcome.clientConfigPath} --affair ${outcome.agency.affairs[0] ?? ''} --code …`,
+        ]);
+      },
+    );
+
+  agency
+    .command('list')
+    .description('the agencies registered at the national server')
+    .option('--dir <dir>', 'the network directory', '.jukinet')
+    .option('--config <file>', "the national node's node.json (instead of --dir)")
+    .action(async (options: { dir: string; config?: string }) => {
+      const config = await nationalConfig(options);
+      const store = await openStore(config.database);
+      try {
+        const agencies = await listAgencies(store.db);
+        write(
+          agencies.length === 0
+            ? ['no agency registered']
+            : agencies.map(
+                (entry) => `${entry.id}  ${entry.kind}  ${entry.name}  ${entry.affairs.join(',')}`,
+              ),
+        );
+      } finally {
+        await store.close();
+      }
+    });
+
+  agency
+    .command('query')
+    .description('ask the national server for identity information, citing an affair (over mTLS)')
+    .requiredOption('--config <file>', "the agency's client configuration (agency.json)")
+    .requiredOption('--affair <id>', 'the affair of the registry the query is made for')
+    .option('--code <code>', 'the resident code (住民票コード)')
+    .option('--name <name>', '氏名')
+    .option('--kana <kana>', 'the reading')
+    .option('--birth-date <date>', 'YYYY-MM-DD')
+    .option('--sex <sex>', 'male|female (男|女)')
+    .option('--address <address>', 'the address or its beginning')
+    .option('--as-of <date>', 'the information in effect at the end of this date')
+    .option('--json', 'print the answer as JSON')
+    .action(async (options: QueryOptions) => {
+      const answer = await runAgencyQuery(options);
+      write(options.json === true ? [JSON.stringify(answer, null, 2)] : formatProvisionAnswer(answer));
+    });
+
+  agency
+    .command('affairs')
+    .description('the affairs this agency may cite')
+    .requiredOption('--config <file>', "the agency's client configuration (agency.json)")
+    .action(async (options: { config: string }) => {
+      const client = await createAgencyClient(await loadAgencyClientConfig(options.config));
+      try {
+        const answer = await client.affairs();
+        write([
+          `${answer.agency} (kind ${answer.kind}), registry version ${answer.registryVersion}`,
+          ...answer.affairs.map(
+            (affair) =>
+              `  ${affair.id}  ${affair.name}  ${affair.law}${affair.article === undefined ? '' : affair.article}`,
+          ),
+        ]);
+      } finally {
+        await client.close();
+      }
+    });
+
+  agency
+    .command('openapi')
+    .description("print the national server's OpenAPI document of the agency API")
+    .requiredOption('--config <file>', "the agency's client configuration (agency.json)")
+    .action(async (options: { config: string }) => {
+      const client = await createAgencyClient(await loadAgencyClientConfig(options.config));
+      try {
+        write([JSON.stringify(await client.openApi(), null, 2)]);
+      } finally {
+        await client.close();
+      }
+    });
+
+  const registry = agency.command('registry').description('the affair registry (別表)');
+  registry
+    .command('show')
+    .description('the registry versions the national server holds, and the one in force')
+    .option('--dir <dir>', 'the network directory', '.jukinet')
+    .option('--config <file>', "the national node's node.json (instead of --dir)")
+    .action(async (options: { dir: string; config?: string }) => {
+      const config = await nationalConfig(options);
+      const store = await openStore(config.database);
+      try {
+        const inForce = await currentAffairRegistry(store.db, systemClock.now());
+        const lines: string[] = [];
+        for (const held of await heldAffairRegistries(store.db)) {
+          const mark = held.registry.version === inForce.version ? ' (in force)' : '';
+          lines.push(
+            `version ${held.registry.version}, effective ${held.registry.effectiveDate}, ${held.source}${mark}: ${held.registry.kinds.length} kinds, ${held.registry.affairs.length} affairs`,
+          );
+        }
+        for (const affair of inForce.affairs) {
+          lines.push(
+            `  ${affair.id}  [${affair.kind}]  ${affair.name}  ${affair.legalBasis.law}${affair.legalBasis.article ?? ''}`,
+          );
+        }
+        write(lines);
+      } finally {
+        await store.close();
+      }
+    });
+  registry
+    .command('sign')
+    .description("sign a registry file with the national server's key")
+    .requiredOption('--file <file>', 'the registry (JSON, as data/beppyo/v1.json)')
+    .requiredOption('--out <file>', 'where to write the signed file')
+    .option('--dir <dir>', 'the network directory', '.jukinet')
+    .option('--config <file>', "the national node's node.json (instead of --dir)")
+    .action(async (options: { file: string; out: string; dir: string; config?: string }) => {
+      const config = await nationalConfig(options);
+      const credentials = await openNodeCredentials(config);
+      const signed = signAffairRegistry(await readJson(options.file), {
+        privateKey: credentials.privateKey,
+        certificatePem: credentials.certificatePem,
+      });
+      await writeFile(options.out, `${JSON.stringify(signed, null, 2)}\n`);
+      write([`signed registry version ${signed.registry.version} into ${options.out}`]);
+    });
+  registry
+    .command('publish')
+    .description(
+      'verify a signed registry file and load it into the national server, to take effect on its date',
+    )
+    .requiredOption('--file <file>', 'the signed registry file')
+    .option('--dir <dir>', 'the network directory', '.jukinet')
+    .option('--config <file>', "the national node's node.json (instead of --dir)")
+    .action(async (options: { file: string; dir: string; config?: string }) => {
+      const config = await nationalConfig(options);
+      const caPem = await readFile(config.pki.caCertificate, 'utf8');
+      const store = await openStore(config.database);
+      try {
+        const loaded = await loadSignedAffairRegistry(store, await readJson(options.file), { caPem });
+        write([
+          `loaded registry version ${loaded.version}, effective ${loaded.effectiveDate}: ${loaded.affairs.length} affairs`,
+        ]);
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+async function readJson(path: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new JukinetError('JUKI_ERR_CLI_ARGUMENT', `cannot read ${quote(path)} as JSON`, { cause: error });
+  }
+}

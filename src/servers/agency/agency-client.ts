@@ -1,0 +1,173 @@
+// An agency's side of online provision: its client configuration (what `jukinet agency register` writes beside its
+// certificate and key store) and an mTLS client for the national server's agency API (docs/agencies.md).
+
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { openSoftwareKeyStore, readNodeIdentity } from '../../crypto/index.js';
+import { isNodeId, roleOf, type NodeId } from '../../domain/index.js';
+import { createPeerClient, type PeerClient } from '../../net/index.js';
+import {
+  AGENCY_AFFAIRS_PATH,
+  AGENCY_IDENTITY_BY_CODE_PATH,
+  AGENCY_IDENTITY_SEARCH_PATH,
+  AGENCY_OPENAPI_PATH,
+  agencyAffairsAnswerSchema,
+  agencyProvisionAnswerSchema,
+  describeIssues,
+  type AgencyAffairsAnswer,
+  type AgencyByCodeRequest,
+  type AgencyProvisionAnswer,
+  type AgencySearchRequest,
+} from '../../protocol/index.js';
+import { JukinetError, quote } from '../../shared/errors.js';
+import { NODE_KEY_ALIAS } from '../common/node-credentials.js';
+
+/** The key store alias of the agency's TLS key, as the CA writes it. */
+const AGENCY_KEY_ALIAS = NODE_KEY_ALIAS;
+
+/** The JSON of an agency's client configuration; relative paths are relative to the file. */
+export const agencyClientConfigSchema = z.strictObject({
+  agencyId: z.string().refine((id) => isNodeId(id) && roleOf(id) === 'agency', {
+    error: 'must be an agency id (agency-<slug>)',
+  }),
+  national: z.strictObject({
+    endpoint: z.string().regex(/^https:\/\/[^/\s]+$/, { error: 'expected https://host:port without a path' }),
+    /** Limit for one request, in milliseconds. Default 10000. */
+    timeoutMs: z.number().int().min(100).max(600_000).optional(),
+  }),
+  pki: z.strictObject({
+    caCertificate: z.string().min(1),
+    certificate: z.string().min(1),
+    keyStore: z.string().min(1),
+    /** First line: the key store passphrase. */
+    passphraseFile: z.string().min(1),
+  }),
+});
+export type AgencyClientConfigInput = z.input<typeof agencyClientConfigSchema>;
+
+/** A validated agency client configuration with absolute paths. */
+export interface AgencyClientConfig {
+  readonly agencyId: NodeId;
+  readonly national: { readonly endpoint: string; readonly timeoutMs?: number };
+  readonly pki: {
+    readonly caCertificate: string;
+    readonly certificate: string;
+    readonly keyStore: string;
+    readonly passphraseFile: string;
+  };
+}
+
+/** Reads and validates the agency client configuration at `path` (JUKI_ERR_CONFIG_INVALID when it cannot). */
+export async function loadAgencyClientConfig(path: string): Promise<AgencyClientConfig> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new JukinetError('JUKI_ERR_CONFIG_INVALID', `cannot read ${quote(path)} as JSON`, { cause: error });
+  }
+  const parsed = agencyClientConfigSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new JukinetError(
+      'JUKI_ERR_CONFIG_INVALID',
+      `${quote(path)}: ${describeIssues(parsed.error.issues, 'config')}`,
+    );
+  }
+  const base = dirname(resolve(path));
+  const at = (file: string): string => (isAbsolute(file) ? file : resolve(base, file));
+  const { pki, national } = parsed.data;
+  return {
+    agencyId: parsed.data.agencyId as NodeId,
+    national: {
+      endpoint: national.endpoint,
+      ...(national.timeoutMs === undefined ? {} : { timeoutMs: national.timeoutMs }),
+    },
+    pki: {
+      caCertificate: at(pki.caCertificate),
+      certificate: at(pki.certificate),
+      keyStore: at(pki.keyStore),
+      passphraseFile: at(pki.passphraseFile),
+    },
+  };
+}
+
+/** The national server's agency API as an agency calls it. Every answer is checked against its schema. */
+export interface AgencyClient {
+  readonly agencyId: NodeId;
+  affairs(): Promise<AgencyAffairsAnswer>;
+  byCode(request: AgencyByCodeRequest): Promise<AgencyProvisionAnswer>;
+  search(request: AgencySearchRequest): Promise<AgencyProvisionAnswer>;
+  openApi(): Promise<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+async function readText(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new JukinetError('JUKI_ERR_CONFIG_INVALID', `${what}: cannot read ${quote(path)}`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Opens the agency's credentials (its key store with the passphrase file, its certificate, which must name the
+ * configured agency, and the network CA) and returns a client of the national server over mTLS.
+ */
+export async function createAgencyClient(config: AgencyClientConfig): Promise<AgencyClient> {
+  const passphrase =
+    (await readText(config.pki.passphraseFile, 'pki.passphraseFile')).split(/\r?\n/)[0] ?? '';
+  if (passphrase === '') throw new JukinetError('JUKI_ERR_CONFIG_INVALID', 'pki.passphraseFile is empty');
+  const keyStore = openSoftwareKeyStore(config.pki.keyStore, { passphrase });
+  const privateKey = await keyStore.tlsPrivateKey(AGENCY_KEY_ALIAS);
+  const certificatePem = await readText(config.pki.certificate, 'pki.certificate');
+  const caPem = await readText(config.pki.caCertificate, 'pki.caCertificate');
+  const named = readNodeIdentity(certificatePem).nodeId;
+  if (named !== config.agencyId) {
+    throw new JukinetError(
+      'JUKI_ERR_CONFIG_INVALID',
+      `the certificate names ${quote(named)}, not ${quote(config.agencyId)}`,
+    );
+  }
+  const peer: PeerClient = createPeerClient({
+    tls: { nodeId: config.agencyId, certificatePem, privateKey, caPem },
+    endpoint: config.national.endpoint,
+    expectedNodeId: 'national' as NodeId,
+    ...(config.national.timeoutMs === undefined ? {} : { timeoutMs: config.national.timeoutMs }),
+  });
+  function checked<S extends z.ZodType>(schema: S, answer: unknown): z.output<S> {
+    const parsed = schema.safeParse(answer);
+    if (!parsed.success) {
+      throw new JukinetError(
+        'JUKI_ERR_PEER_ERROR',
+        `unexpected answer: ${describeIssues(parsed.error.issues, 'answer')}`,
+      );
+    }
+    return parsed.data;
+  }
+  return {
+    agencyId: config.agencyId,
+    async affairs() {
+      return checked(agencyAffairsAnswerSchema, await peer.request('GET', AGENCY_AFFAIRS_PATH));
+    },
+    async byCode(request) {
+      return checked(
+        agencyProvisionAnswerSchema,
+        await peer.request('POST', AGENCY_IDENTITY_BY_CODE_PATH, request),
+      );
+    },
+    async search(request) {
+      return checked(
+        agencyProvisionAnswerSchema,
+        await peer.request('POST', AGENCY_IDENTITY_SEARCH_PATH, request),
+      );
+    },
+    async openApi() {
+      return (await peer.request<Record<string, unknown>>('GET', AGENCY_OPENAPI_PATH)) ?? {};
+    },
+    close() {
+      return peer.close();
+    },
+  };
+}
