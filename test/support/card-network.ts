@@ -1,11 +1,10 @@
 // A network for the tests of services across municipalities: the national server with its card terminal CA, the
-// prefectures of the municipalities asked for, and the municipalities, each with its card issuer and card reader in the
-// network's directory; and the clerk, examiner and administrator logged in at a municipality's terminal over HTTPS.
+// prefectures of the municipalities asked for, and the municipalities, each with its card issuer and card reader as
+// `jukinet serve` gives them (beside the node's key store); and the clerk, examiner and administrator logged in at a
+// municipality's terminal over HTTPS.
 
-import { join } from 'node:path';
-import { openSoftwareKeyStore } from '../../src/crypto/index.js';
 import { prefectureNodeOf, type NodeId } from '../../src/domain/index.js';
-import type { RunningNode } from '../../src/servers/common/index.js';
+import type { NodeConfig, RunningNode } from '../../src/servers/common/index.js';
 import {
   connectNodeTerminal,
   logInOperators,
@@ -13,6 +12,7 @@ import {
 } from '../../src/servers/common/terminal-api/testing/terminal-client.js';
 import {
   municipalityModule,
+  municipalityOptionsFor,
   type MunicipalityModule,
   type MunicipalityOptions,
 } from '../../src/servers/municipality/index.js';
@@ -37,6 +37,8 @@ export interface Staff {
 export interface CardNetwork {
   readonly root: string;
   readonly layout: TestNetwork['layout'];
+  /** The configuration of node `id`, as its node.json has it. */
+  configOf(id: NodeId): NodeConfig;
   readonly national: RunningNode<NationalModule>;
   prefecture(id: NodeId): RunningNode<PrefectureModule>;
   municipality(id: NodeId): RunningNode<MunicipalityModule>;
@@ -44,6 +46,8 @@ export interface CardNetwork {
   readerOf(id: NodeId): string;
   /** Enrols and logs in the clerk, the examiner and the administrator at municipality `id` (once per municipality). */
   staffAt(id: NodeId): Promise<Staff>;
+  /** Stops the nodes and removes the directory (for a network not made by testNetworks(), which does it itself). */
+  close(): Promise<void>;
 }
 
 /**
@@ -63,13 +67,21 @@ export async function startCardNetwork(
 ): Promise<CardNetwork> {
   const national = 'national' as NodeId;
   const prefectureIds = [...new Set(municipalities.map((id) => prefectureNodeOf(id)!))];
-  const { root, layout, start } = await network([national, ...prefectureIds, ...municipalities], {
+  const ids = [national, ...prefectureIds, ...municipalities];
+  const { root, layout, start, close } = await network(ids, {
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.database === undefined ? {} : { database: options.database }),
   });
-  const nationalConfig = await layout.configOf(national);
+  const configs = new Map<NodeId, NodeConfig>();
+  for (const id of ids) configs.set(id, await layout.configOf(id));
+  const required = <T>(map: Map<NodeId, T>, id: NodeId): T => {
+    const value = map.get(id);
+    if (value === undefined) throw new Error(`${id} is not in this network`);
+    return value;
+  };
+  const configOf = (id: NodeId): NodeConfig => required(configs, id);
   const nationalNode = await start(national, (context) =>
-    nationalModule(context, nationalOptionsFor(nationalConfig)),
+    nationalModule(context, nationalOptionsFor(configOf(national))),
   );
   const prefectures = new Map<NodeId, RunningNode<PrefectureModule>>();
   for (const id of prefectureIds) {
@@ -78,7 +90,7 @@ export async function startCardNetwork(
       await start(id, (context) => prefectureModule(context, { lowWater: 10, blockSize: 50 })),
     );
   }
-  const readerOf = (id: NodeId): string => join(root, `${id}-reader`);
+  const readerOf = (id: NodeId): string => municipalityOptionsFor(configOf(id)).cardReader!;
   const started = new Map<NodeId, RunningNode<MunicipalityModule>>();
   for (const id of municipalities) {
     const { clock, ...own } = options.municipality?.(id) ?? {};
@@ -88,24 +100,17 @@ export async function startCardNetwork(
         municipalityModule(clock === undefined ? context : { ...context, clock }, {
           lowWater: 5,
           blockSize: 20,
-          cards: {
-            directory: join(root, `${id}-cards`),
-            keyStore: openSoftwareKeyStore(join(root, `${id}-card-keys`), { passphrase: 'card keys' }),
-          },
-          cardReader: readerOf(id),
+          ...municipalityOptionsFor(configOf(id)),
           ...own,
         }),
       ),
     );
   }
-  const required = <T>(map: Map<NodeId, T>, id: NodeId): T => {
-    const node = map.get(id);
-    if (node === undefined) throw new Error(`${id} is not in this network`);
-    return node;
-  };
   return {
     root,
     layout,
+    configOf,
+    close,
     national: nationalNode,
     prefecture: (id) => required(prefectures, id),
     municipality: (id) => required(started, id),

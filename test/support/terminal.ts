@@ -28,16 +28,10 @@ import {
 } from '../../src/servers/common/terminal-api/testing/terminal-client.js';
 import { createSoftAuthenticator } from '../../src/servers/common/operators/testing/soft-authenticator.js';
 import type { OperatorRole } from '../../src/domain/index.js';
-import {
-  municipalityModule,
-  municipalityOptionsFor,
-  type MunicipalityModule,
-  type MunicipalityOptions,
-} from '../../src/servers/municipality/index.js';
-import { nationalModule, nationalOptionsFor } from '../../src/servers/national/index.js';
-import { prefectureModule } from '../../src/servers/prefecture/index.js';
+import type { MunicipalityModule, MunicipalityOptions } from '../../src/servers/municipality/index.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { artifactPath, launchBrowser } from './browser.js';
+import { startCardNetwork } from './card-network.js';
 import { createTestNetwork } from './network.js';
 
 export const NATIONAL = 'national' as NodeId;
@@ -329,51 +323,28 @@ export async function startCounterNetwork(options: {
   readonly clock: Clock;
   readonly municipality?: (id: NodeId) => MunicipalityOptions;
 }): Promise<CounterNetwork> {
-  const ids = [NATIONAL, PREFECTURE, TOTTORI_PREFECTURE, BUNKYO, TOTTORI];
-  const network = await createTestNetwork(ids, { clock: options.clock });
+  const network = await startCardNetwork(createTestNetwork, [BUNKYO, TOTTORI], options);
   let browser: Browser | undefined;
   const stop = async (): Promise<void> => {
     await browser?.close();
     await network.close();
   };
   try {
-    const configs = new Map<NodeId, NodeConfig>();
-    for (const id of ids) configs.set(id, await network.layout.configOf(id));
-    const configOf = (id: NodeId): NodeConfig => {
-      const config = configs.get(id);
-      if (config === undefined) throw new Error(`${id} is not in this network`);
-      return config;
-    };
-    const national = await network.start(NATIONAL, (context) =>
-      nationalModule(context, nationalOptionsFor(configOf(NATIONAL))),
-    );
-    await network.start(PREFECTURE, (context) => prefectureModule(context));
-    await network.start(TOTTORI_PREFECTURE, (context) => prefectureModule(context));
-    const municipal = (id: NodeId) =>
-      network.start<MunicipalityModule>(id, (context) =>
-        municipalityModule(context, {
-          ...municipalityOptionsFor(configOf(id)),
-          ...options.municipality?.(id),
-        }),
-      );
-    const bunkyo = await municipal(BUNKYO);
-    const tottori = await municipal(TOTTORI);
     browser = await launchBrowser({
       trustedCertificates: await Promise.all(
-        [BUNKYO, TOTTORI].map((id) => readFile(configOf(id).pki.certificate, 'utf8')),
+        [BUNKYO, TOTTORI].map((id) => readFile(network.configOf(id).pki.certificate, 'utf8')),
       ),
     });
-    const nodes = new Map([
-      [BUNKYO, bunkyo],
-      [TOTTORI, tottori],
-    ]);
     return {
-      national,
-      bunkyo,
-      tottori,
-      configOf,
-      readerOf: (id) => municipalityOptionsFor(configOf(id)).cardReader!,
-      terminalOf: (id) => ({ municipality: nodes.get(id)!, municipalityConfig: configOf(id) }),
+      national: network.national,
+      bunkyo: network.municipality(BUNKYO),
+      tottori: network.municipality(TOTTORI),
+      configOf: network.configOf,
+      readerOf: network.readerOf,
+      terminalOf: (id) => ({
+        municipality: network.municipality(id),
+        municipalityConfig: network.configOf(id),
+      }),
       browser,
       stop,
     };

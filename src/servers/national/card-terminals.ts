@@ -3,7 +3,6 @@
 // card trusts, and the identity information of a card holder confirmed at a municipality that does not hold them.
 
 import { join } from 'node:path';
-import type { z } from 'zod';
 import {
   cardTerminalIdOf,
   createCardTerminalCa,
@@ -18,7 +17,6 @@ import {
   CARD_TERMINAL_CA_PATH,
   CARD_TERMINAL_CERTIFICATES_PATH,
   cardTerminalCertificateRequestSchema,
-  describeIssues,
   IDENTITY_CONFIRMATION_PATH,
   identityConfirmationRequestSchema,
 } from '../../protocol/index.js';
@@ -27,6 +25,7 @@ import { JukinetError, quote } from '../../shared/errors.js';
 import type { Store } from '../../store/index.js';
 import { currentIdentity } from '../common/identity-history.js';
 import { loadOrCreateKeptCa } from '../common/kept-ca.js';
+import { parseBody } from '../common/terminal-api/index.js';
 
 /** Where the national server keeps its card terminal CA: a directory for the certificate, the key in a key store. */
 export interface CardTerminalCaSetup {
@@ -39,13 +38,6 @@ export const CARD_TERMINAL_CA_ALIAS = 'card-terminal-ca';
 
 /** How long a municipality's terminal or administrator certificate lasts before it asks again. */
 const TERMINAL_CERTIFICATE_DAYS = 365;
-
-function parseRequest<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success)
-    throw new JukinetError('JUKI_ERR_REQUEST_INVALID', describeIssues(parsed.error.issues, 'body'));
-  return parsed.data;
-}
 
 /**
  * The card terminal CA routes: its certificate for any municipality, and certificates for a municipality's own
@@ -90,7 +82,7 @@ export function cardTerminalCaRoutes(
       path: CARD_TERMINAL_CERTIFICATES_PATH,
       allow: byRoles('municipality'),
       async handler({ peer, body }) {
-        const request = parseRequest(cardTerminalCertificateRequestSchema, body);
+        const request = parseBody(cardTerminalCertificateRequestSchema, body);
         const caller = parseNodeId(peer.nodeId);
         if (caller.role !== 'municipality')
           throw new JukinetError('JUKI_ERR_REQUEST_INVALID', 'not a municipality');
@@ -128,7 +120,7 @@ export function identityConfirmationRoute(store: Store): NetworkRoute {
     path: IDENTITY_CONFIRMATION_PATH,
     allow: byRoles('municipality'),
     async handler({ body }) {
-      const request = parseRequest(identityConfirmationRequestSchema, body);
+      const request = parseBody(identityConfirmationRequestSchema, body);
       const status = await store.db
         .selectFrom('card_status')
         .select('state')
