@@ -25,7 +25,7 @@ import {
 } from '../servers/national/index.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { JukinetError, quote } from '../shared/errors.js';
-import { openStore } from '../store/index.js';
+import { openStore, type Store } from '../store/index.js';
 
 /** Where an agency's client configuration lives in a network directory: beside the nodes' own. */
 export function agencyClientConfigPath(dir: string, agencyId: NodeId): string {
@@ -46,6 +46,20 @@ async function nationalConfig(options: { dir?: string; config?: string }): Promi
     );
   }
   return config;
+}
+
+/** Runs `work` on the national node's store (opened from its configuration) and closes the store after it. */
+async function withNationalStore<T>(
+  options: { dir?: string; config?: string },
+  work: (store: Store, config: NodeConfig) => Promise<T>,
+): Promise<T> {
+  const config = await nationalConfig(options);
+  const store = await openStore(config.database);
+  try {
+    return await work(store, config);
+  } finally {
+    await store.close();
+  }
 }
 
 /** What `agency register` did. */
@@ -256,20 +270,12 @@ export function registerAgencyCommands(program: Command): void {
     .option('--dir <dir>', 'the network directory', '.jukinet')
     .option('--config <file>', "the national node's node.json (instead of --dir)")
     .action(async (options: { dir: string; config?: string }) => {
-      const config = await nationalConfig(options);
-      const store = await openStore(config.database);
-      try {
-        const agencies = await listAgencies(store.db);
-        write(
-          agencies.length === 0
-            ? ['no agency registered']
-            : agencies.map(
-                (entry) => `${entry.id}  ${entry.kind}  ${entry.name}  ${entry.affairs.join(',')}`,
-              ),
-        );
-      } finally {
-        await store.close();
-      }
+      const agencies = await withNationalStore(options, (store) => listAgencies(store.db));
+      write(
+        agencies.length === 0
+          ? ['no agency registered']
+          : agencies.map((entry) => `${entry.id}  ${entry.kind}  ${entry.name}  ${entry.affairs.join(',')}`),
+      );
     });
 
   agency
@@ -330,26 +336,27 @@ export function registerAgencyCommands(program: Command): void {
     .option('--dir <dir>', 'the network directory', '.jukinet')
     .option('--config <file>', "the national node's node.json (instead of --dir)")
     .action(async (options: { dir: string; config?: string }) => {
-      const config = await nationalConfig(options);
-      const store = await openStore(config.database);
-      try {
-        const inForce = await currentAffairRegistry(store.db, systemClock.now());
-        const lines: string[] = [];
-        for (const held of await heldAffairRegistries(store.db)) {
-          const mark = held.registry.version === inForce.version ? ' (in force)' : '';
-          lines.push(
-            `version ${held.registry.version}, effective ${held.registry.effectiveDate}, ${held.source}${mark}: ${held.registry.kinds.length} kinds, ${held.registry.affairs.length} affairs`,
-          );
-        }
-        for (const affair of inForce.affairs) {
-          lines.push(
-            `  ${affair.id}  [${affair.kind}]  ${affair.name}  ${affair.legalBasis.law}${affair.legalBasis.article ?? ''}`,
-          );
-        }
-        write(lines);
-      } finally {
-        await store.close();
+      const [inForce, held] = await withNationalStore(
+        options,
+        async (store) =>
+          [
+            await currentAffairRegistry(store.db, systemClock.now()),
+            await heldAffairRegistries(store.db),
+          ] as const,
+      );
+      const lines: string[] = [];
+      for (const version of held) {
+        const mark = version.registry.version === inForce.version ? ' (in force)' : '';
+        lines.push(
+          `version ${version.registry.version}, effective ${version.registry.effectiveDate}, ${version.source}${mark}: ${version.registry.kinds.length} kinds, ${version.registry.affairs.length} affairs`,
+        );
       }
+      for (const affair of inForce.affairs) {
+        lines.push(
+          `  ${affair.id}  [${affair.kind}]  ${affair.name}  ${affair.legalBasis.law}${affair.legalBasis.article ?? ''}`,
+        );
+      }
+      write(lines);
     });
   registry
     .command('sign')
@@ -377,17 +384,14 @@ export function registerAgencyCommands(program: Command): void {
     .option('--dir <dir>', 'the network directory', '.jukinet')
     .option('--config <file>', "the national node's node.json (instead of --dir)")
     .action(async (options: { file: string; dir: string; config?: string }) => {
-      const config = await nationalConfig(options);
-      const caPem = await readFile(config.pki.caCertificate, 'utf8');
-      const store = await openStore(config.database);
-      try {
-        const loaded = await loadSignedAffairRegistry(store, await readJson(options.file), { caPem });
-        write([
-          `loaded registry version ${loaded.version}, effective ${loaded.effectiveDate}: ${loaded.affairs.length} affairs`,
-        ]);
-      } finally {
-        await store.close();
-      }
+      const loaded = await withNationalStore(options, async (store, config) =>
+        loadSignedAffairRegistry(store, await readJson(options.file), {
+          caPem: await readFile(config.pki.caCertificate, 'utf8'),
+        }),
+      );
+      write([
+        `loaded registry version ${loaded.version}, effective ${loaded.effectiveDate}: ${loaded.affairs.length} affairs`,
+      ]);
     });
 }
 

@@ -9,7 +9,7 @@ import { canonicalJson, readNodeIdentity, verifyCanonical, type KeyStore } from 
 import { anyPeer, type NetworkRoute, type PeerClient } from '../../net/index.js';
 import { describeIssues } from '../../protocol/index.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
-import { JukinetError, isJukinetError, quote } from '../../shared/errors.js';
+import { JukinetError, isJukinetError, quote, type ErrorCode } from '../../shared/errors.js';
 import type { DirectoryNode, DirectoryView } from './node-module.js';
 
 /** The path the national server answers the directory on. */
@@ -116,7 +116,12 @@ export function verifyDirectory(
     throw new JukinetError('JUKI_ERR_DIRECTORY_INVALID', describeIssues(parsed.error.issues, 'directory'));
   }
   const { directory, signature, signerCertificatePem } = parsed.data;
-  checkSigner(signerCertificatePem, options.caPem, (options.clock ?? systemClock).now());
+  checkNationalSigner(
+    signerCertificatePem,
+    options.caPem,
+    (options.clock ?? systemClock).now(),
+    'JUKI_ERR_DIRECTORY_INVALID',
+  );
   if (!verifyCanonical(directory, signature, signerCertificatePem)) {
     throw new JukinetError('JUKI_ERR_DIRECTORY_INVALID', 'the signature does not verify');
   }
@@ -209,31 +214,40 @@ export function pemFingerprint(certificatePem: string): string {
     .digest('hex');
 }
 
-function checkSigner(signerCertificatePem: string, caPem: string, now: Date): void {
+/**
+ * Checks that `signerCertificatePem` is the national server's, issued by the network CA and valid at `now`: what a
+ * document the national server signs (the directory, a 別表 registry file) is checked against. Refuses with `code`.
+ */
+export function checkNationalSigner(
+  signerCertificatePem: string,
+  caPem: string,
+  now: Date,
+  code: Extract<ErrorCode, 'JUKI_ERR_DIRECTORY_INVALID' | 'JUKI_ERR_REGISTRY_SIGNATURE'>,
+): void {
   let signer: X509Certificate;
   let ca: X509Certificate;
   try {
     signer = new X509Certificate(signerCertificatePem);
     ca = new X509Certificate(caPem);
   } catch (error) {
-    throw new JukinetError('JUKI_ERR_DIRECTORY_INVALID', 'cannot read the signer certificate', {
+    throw new JukinetError(code, 'cannot read the signer certificate', {
       cause: error,
     });
   }
   if (!signer.checkIssued(ca) || !signer.verify(ca.publicKey)) {
-    throw new JukinetError('JUKI_ERR_DIRECTORY_INVALID', 'the signer certificate is not from the network CA');
+    throw new JukinetError(code, 'the signer certificate is not from the network CA');
   }
   if (now.getTime() < Date.parse(signer.validFrom) || now.getTime() > Date.parse(signer.validTo)) {
-    throw new JukinetError('JUKI_ERR_DIRECTORY_INVALID', 'the signer certificate is not valid now');
+    throw new JukinetError(code, 'the signer certificate is not valid now');
   }
   let signerId: NodeId;
   try {
     signerId = readNodeIdentity(signerCertificatePem).nodeId;
   } catch (error) {
     if (!isJukinetError(error)) throw error;
-    throw new JukinetError('JUKI_ERR_DIRECTORY_INVALID', `signer: ${error.message}`, { cause: error });
+    throw new JukinetError(code, `signer: ${error.message}`, { cause: error });
   }
   if (signerId !== 'national') {
-    throw new JukinetError('JUKI_ERR_DIRECTORY_INVALID', `signed by ${quote(signerId)}, not "national"`);
+    throw new JukinetError(code, `signed by ${quote(signerId)}, not "national"`);
   }
 }

@@ -222,7 +222,8 @@ async function projectionState(db: Db, code: string): Promise<ProjectionState | 
     : { lgCode: row.lg_code, reason: row.reason, closed: Number(row.closed) === 1 };
 }
 
-interface VersionRow {
+/** The columns of an identity_version row that make an IdentityVersion. */
+export interface IdentityVersionRow {
   resident_code: string;
   version: number;
   info: string;
@@ -232,7 +233,8 @@ interface VersionRow {
   closed: number;
 }
 
-function versionOf(row: VersionRow): IdentityVersion {
+/** An identity_version row as an IdentityVersion (its info parsed and checked). */
+export function identityVersionOf(row: IdentityVersionRow): IdentityVersion {
   const info = parseIdentityInfo(JSON.parse(row.info));
   return {
     residentCode: info.residentCode,
@@ -266,7 +268,7 @@ export async function currentIdentity(db: Db, code: ResidentCode): Promise<Ident
     ])
     .where('c.resident_code', '=', code)
     .executeTakeFirst();
-  return row === undefined ? undefined : versionOf(row);
+  return row === undefined ? undefined : identityVersionOf(row);
 }
 
 /** Every version this node recorded for `code`, oldest first; empty when it has none. */
@@ -277,7 +279,7 @@ export async function identityHistory(db: Db, code: ResidentCode): Promise<Ident
     .where('resident_code', '=', code)
     .orderBy('version')
     .execute();
-  return rows.map(versionOf);
+  return rows.map(identityVersionOf);
 }
 
 /**

@@ -2,7 +2,7 @@
 // signed with the national server's key (DESIGN.md §3 "File delivery"; docs/agencies.md, "The registry"). A file is
 // loaded only when its signature verifies with a `national` certificate from the network CA.
 
-import { X509Certificate, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { canonicalJson, readNodeIdentity, signCanonical, verifyCanonical } from '../../crypto/index.js';
 import {
@@ -12,8 +12,9 @@ import {
   type AffairRegistry,
 } from '../../domain/index.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
-import { JukinetError, isJukinetError, quote } from '../../shared/errors.js';
+import { JukinetError, quote } from '../../shared/errors.js';
 import type { Database, Store } from '../../store/index.js';
+import { checkNationalSigner } from '../common/directory.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -70,44 +71,17 @@ export function verifySignedAffairRegistry(
   if (typeof signature !== 'string' || typeof signerCertificatePem !== 'string') {
     throw new JukinetError('JUKI_ERR_REGISTRY_SIGNATURE', 'the file has no signature and signer certificate');
   }
-  checkSigner(signerCertificatePem, options.caPem, (options.clock ?? systemClock).now());
+  checkNationalSigner(
+    signerCertificatePem,
+    options.caPem,
+    (options.clock ?? systemClock).now(),
+    'JUKI_ERR_REGISTRY_SIGNATURE',
+  );
   // The signature covers the registry as received: verify before parsing, which could normalise it.
   if (!verifyCanonical(registry, signature, signerCertificatePem)) {
     throw new JukinetError('JUKI_ERR_REGISTRY_SIGNATURE', 'the signature does not verify');
   }
   return { registry: parseAffairRegistry(registry), signature, signerCertificatePem };
-}
-
-function checkSigner(signerCertificatePem: string, caPem: string, now: Date): void {
-  let signer: X509Certificate;
-  let ca: X509Certificate;
-  try {
-    signer = new X509Certificate(signerCertificatePem);
-    ca = new X509Certificate(caPem);
-  } catch (error) {
-    throw new JukinetError('JUKI_ERR_REGISTRY_SIGNATURE', 'cannot read the signer certificate', {
-      cause: error,
-    });
-  }
-  if (!signer.checkIssued(ca) || !signer.verify(ca.publicKey)) {
-    throw new JukinetError(
-      'JUKI_ERR_REGISTRY_SIGNATURE',
-      'the signer certificate is not from the network CA',
-    );
-  }
-  if (now.getTime() < Date.parse(signer.validFrom) || now.getTime() > Date.parse(signer.validTo)) {
-    throw new JukinetError('JUKI_ERR_REGISTRY_SIGNATURE', 'the signer certificate is not valid now');
-  }
-  let signerId: string;
-  try {
-    signerId = readNodeIdentity(signerCertificatePem).nodeId;
-  } catch (error) {
-    if (!isJukinetError(error)) throw error;
-    throw new JukinetError('JUKI_ERR_REGISTRY_SIGNATURE', `signer: ${error.message}`, { cause: error });
-  }
-  if (signerId !== 'national') {
-    throw new JukinetError('JUKI_ERR_REGISTRY_SIGNATURE', `signed by ${quote(signerId)}, not "national"`);
-  }
 }
 
 /** Every version held, oldest first: the built-in one and each loaded from a signed file. */

@@ -10,7 +10,6 @@ import {
   japanDateOf,
   mayUseAffair,
   matchesFourItems,
-  parseIdentityInfo,
   type AffairRegistry,
   type FourItemCriteria,
   type NodeId,
@@ -21,7 +20,7 @@ import type { Clock } from '../../shared/clock.js';
 import { JukinetError, quote } from '../../shared/errors.js';
 import { newUuidV7 } from '../../shared/ids.js';
 import type { Database, Store, StoreEngine } from '../../store/index.js';
-import { currentIdentity, type IdentityVersion } from '../common/identity-history.js';
+import { currentIdentity, identityVersionOf, type IdentityVersion } from '../common/identity-history.js';
 import type { SecurityEventLog } from '../common/security-event-log.js';
 import { currentAffairRegistry } from './affair-registry-store.js';
 import { findAgency, type RegisteredAgency } from './agencies.js';
@@ -147,33 +146,7 @@ export async function identityAsOf(
     .orderBy('version', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row === undefined ? undefined : versionOfRow(row);
-}
-
-interface VersionRow {
-  resident_code: string;
-  version: number;
-  info: string;
-  recorded_at: string;
-  origin: string;
-  message_id: string | null;
-  closed: number;
-}
-
-function versionOfRow(row: VersionRow): IdentityVersion {
-  const info = parseIdentityInfo(JSON.parse(row.info));
-  return {
-    residentCode: info.residentCode,
-    version: Number(row.version),
-    lgCode: info.lgCode,
-    info,
-    reason: info.change.reason,
-    changeDate: info.change.date,
-    recordedAt: row.recorded_at,
-    origin: row.origin as NodeId,
-    messageId: row.message_id,
-    closed: Number(row.closed) === 1,
-  };
+  return row === undefined ? undefined : identityVersionOf(row);
 }
 
 /** The identity information of `code` now, or at the end of `asOf`; undefined when there is none. */
@@ -230,7 +203,7 @@ export async function searchFourItems(
         eb.selectFrom('identity_current').select('resident_code').where(birthDate, '=', criteria.birthDate),
       )
       .execute();
-    versions = rows.map(versionOfRow);
+    versions = rows.map(identityVersionOf);
   } else {
     const codes = await store.db
       .selectFrom('identity_version')
