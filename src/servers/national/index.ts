@@ -31,6 +31,7 @@ import {
 import type { NodeConfig } from '../common/config.js';
 import { openNodeCredentials } from '../common/node-credentials.js';
 import type { NodeContext, NodeModule } from '../common/node-module.js';
+import { agencyRoutes } from '../common/provision/index.js';
 import { createSecurityEventLog, type SecurityEventLog } from '../common/security-event-log.js';
 import {
   applyCardStatusChange,
@@ -43,7 +44,6 @@ import {
   identityConfirmationRoute,
   type CardTerminalCaSetup,
 } from './card-terminals.js';
-import { agencyRoutes } from './agency-routes.js';
 import { nationalCodeBlockRoutes } from './code-pool.js';
 import { municipalityLocateRoute } from './municipality-locate.js';
 
@@ -61,24 +61,26 @@ export type RelaySecurityEventKind = (typeof RelaySecurityEventKind)[keyof typeo
 
 export { CARD_TERMINAL_CA_ALIAS, type CardTerminalCaSetup } from './card-terminals.js';
 export {
-  currentAffairRegistry,
-  heldAffairRegistries,
-  loadSignedAffairRegistry,
-  signAffairRegistry,
-  verifySignedAffairRegistry,
-  type HeldRegistry,
-  type SignedAffairRegistry,
-} from './affair-registry-store.js';
-export { findAgency, listAgencies, registerAgency, type RegisteredAgency } from './agencies.js';
-export { AGENCY_API_VERSION, agencyOpenApiDocument } from './agency-openapi.js';
-export {
+  AGENCY_API_VERSION,
   ProvisionMethod,
   ProvisionQuery,
   ProvisionSecurityEventKind,
+  agencyOpenApiDocument,
+  currentAffairRegistry,
+  findAgency,
+  heldAffairRegistries,
+  listAgencies,
   listProvisions,
+  loadSignedAffairRegistry,
+  registerAgency,
   searchFourItems,
+  signAffairRegistry,
+  verifySignedAffairRegistry,
+  type HeldRegistry,
   type ProvisionRecord,
-} from './provision.js';
+  type RegisteredAgency,
+  type SignedAffairRegistry,
+} from '../common/provision/index.js';
 
 export interface NationalOptions {
   /**

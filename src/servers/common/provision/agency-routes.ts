@@ -3,8 +3,8 @@
 // (docs/protocol/agency-provision.md).
 
 import type { z } from 'zod';
-import { findAffair, parseResidentCode, type NodeId } from '../../domain/index.js';
-import { byRoles, type NetworkRoute } from '../../net/index.js';
+import { findAffair, parseResidentCode, type NodeId } from '../../../domain/index.js';
+import { byRoles, type NetworkRoute } from '../../../net/index.js';
 import {
   AGENCY_AFFAIRS_PATH,
   AGENCY_IDENTITY_BY_CODE_PATH,
@@ -15,12 +15,12 @@ import {
   describeIssues,
   type AgencyAffairsAnswer,
   type AgencyProvisionAnswer,
-} from '../../protocol/index.js';
-import type { Clock } from '../../shared/clock.js';
-import { JukinetError } from '../../shared/errors.js';
-import type { Store } from '../../store/index.js';
-import type { IdentityVersion } from '../common/identity-history.js';
-import type { SecurityEventLog } from '../common/security-event-log.js';
+} from '../../../protocol/index.js';
+import type { Clock } from '../../../shared/clock.js';
+import { JukinetError } from '../../../shared/errors.js';
+import type { Store } from '../../../store/index.js';
+import type { IdentityVersion } from '../identity-history.js';
+import type { SecurityEventLog } from '../security-event-log.js';
 import { agencyOpenApiDocument } from './agency-openapi.js';
 import {
   ProvisionMethod,

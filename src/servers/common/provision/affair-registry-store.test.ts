@@ -2,10 +2,15 @@
 // a tampered file, another node's signature, a foreign CA or an old version number is refused.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeEachEngine } from '../../../test/support/engines.js';
-import { createTestPki, type TestNode, type TestPki } from '../../crypto/testing/test-pki.js';
-import { BUILT_IN_AFFAIR_REGISTRY, addDays, japanDateOf, type AffairRegistry } from '../../domain/index.js';
-import { JukinetError } from '../../shared/errors.js';
+import { describeEachEngine } from '../../../../test/support/engines.js';
+import { createTestPki, type TestNode, type TestPki } from '../../../crypto/testing/test-pki.js';
+import {
+  BUILT_IN_AFFAIR_REGISTRY,
+  addDays,
+  japanDateOf,
+  type AffairRegistry,
+} from '../../../domain/index.js';
+import { JukinetError } from '../../../shared/errors.js';
 import {
   currentAffairRegistry,
   heldAffairRegistries,

@@ -11,7 +11,7 @@ import {
   agencyByCodeRequestSchema,
   agencyProvisionAnswerSchema,
   agencySearchRequestSchema,
-} from '../../protocol/index.js';
+} from '../../../protocol/index.js';
 
 /** The version of the agency API the document describes (docs/protocol/agency-provision.md, "Changes"). */
 export const AGENCY_API_VERSION = '1.0.0';

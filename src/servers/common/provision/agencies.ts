@@ -9,10 +9,10 @@ import {
   findAgencyKind,
   parseNodeId,
   type NodeId,
-} from '../../domain/index.js';
-import { systemClock, type Clock } from '../../shared/clock.js';
-import { JukinetError, quote } from '../../shared/errors.js';
-import type { Database, Store } from '../../store/index.js';
+} from '../../../domain/index.js';
+import { systemClock, type Clock } from '../../../shared/clock.js';
+import { JukinetError, quote } from '../../../shared/errors.js';
+import type { Database, Store } from '../../../store/index.js';
 import { currentAffairRegistry } from './affair-registry-store.js';
 
 type Db = Kysely<Database> | Transaction<Database>;

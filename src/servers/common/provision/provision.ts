@@ -14,14 +14,14 @@ import {
   type FourItemCriteria,
   type NodeId,
   type ResidentCode,
-} from '../../domain/index.js';
-import type { ProvidedIdentity } from '../../protocol/index.js';
-import type { Clock } from '../../shared/clock.js';
-import { JukinetError, quote } from '../../shared/errors.js';
-import { newUuidV7 } from '../../shared/ids.js';
-import type { Database, Store, StoreEngine } from '../../store/index.js';
-import { currentIdentity, identityVersionOf, type IdentityVersion } from '../common/identity-history.js';
-import type { SecurityEventLog } from '../common/security-event-log.js';
+} from '../../../domain/index.js';
+import type { ProvidedIdentity } from '../../../protocol/index.js';
+import type { Clock } from '../../../shared/clock.js';
+import { JukinetError, quote } from '../../../shared/errors.js';
+import { newUuidV7 } from '../../../shared/ids.js';
+import type { Database, Store, StoreEngine } from '../../../store/index.js';
+import { currentIdentity, identityVersionOf, type IdentityVersion } from '../identity-history.js';
+import type { SecurityEventLog } from '../security-event-log.js';
 import { currentAffairRegistry } from './affair-registry-store.js';
 import { findAgency, type RegisteredAgency } from './agencies.js';
 

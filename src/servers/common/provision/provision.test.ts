@@ -3,14 +3,14 @@
 
 import { pino } from 'pino';
 import { expect, it } from 'vitest';
-import { describeEachEngine } from '../../../test/support/engines.js';
-import type { IdentityInfo, NodeId } from '../../domain/index.js';
-import { systemClock } from '../../shared/clock.js';
-import { JukinetError } from '../../shared/errors.js';
-import type { Store } from '../../store/index.js';
-import { recordIdentityVersion } from '../common/identity-history.js';
-import { createSecurityEventLog } from '../common/security-event-log.js';
-import { testChange, testIdentityInfo, testResidentCode } from '../common/testing/identity-fixtures.js';
+import { describeEachEngine } from '../../../../test/support/engines.js';
+import type { IdentityInfo, NodeId } from '../../../domain/index.js';
+import { systemClock } from '../../../shared/clock.js';
+import { JukinetError } from '../../../shared/errors.js';
+import type { Store } from '../../../store/index.js';
+import { recordIdentityVersion } from '../identity-history.js';
+import { createSecurityEventLog } from '../security-event-log.js';
+import { testChange, testIdentityInfo, testResidentCode } from '../testing/identity-fixtures.js';
 import { registerAgency } from './agencies.js';
 import {
   authoriseAffair,

@@ -4,17 +4,17 @@
 
 import type { KeyObject } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { canonicalJson, readNodeIdentity, signCanonical, verifyCanonical } from '../../crypto/index.js';
+import { canonicalJson, readNodeIdentity, signCanonical, verifyCanonical } from '../../../crypto/index.js';
 import {
   BUILT_IN_AFFAIR_REGISTRY,
   japanDateOf,
   parseAffairRegistry,
   type AffairRegistry,
-} from '../../domain/index.js';
-import { systemClock, type Clock } from '../../shared/clock.js';
-import { JukinetError, quote } from '../../shared/errors.js';
-import type { Database, Store } from '../../store/index.js';
-import { checkNationalSigner } from '../common/directory.js';
+} from '../../../domain/index.js';
+import { systemClock, type Clock } from '../../../shared/clock.js';
+import { JukinetError, quote } from '../../../shared/errors.js';
+import type { Database, Store } from '../../../store/index.js';
+import { checkNationalSigner } from '../directory.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
