@@ -5,8 +5,17 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { registerAgencyBatchCommand } from './agency-batch.js';
 import { openPkiDirectory, writeFileAtomic } from '../crypto/index.js';
-import { Sex, changeReasonLabel, parseNodeId, type NodeId } from '../domain/index.js';
+import {
+  AgencyCategory,
+  Sex,
+  changeReasonLabel,
+  isNodeId,
+  parseNodeId,
+  roleOf,
+  type NodeId,
+} from '../domain/index.js';
 import type { AgencyProvisionAnswer } from '../protocol/index.js';
 import {
   createAgencyClient,
@@ -16,11 +25,14 @@ import {
 import { loadNodeConfig, openNodeCredentials, type NodeConfig } from '../servers/common/index.js';
 import {
   currentAffairRegistry,
+  deliveredFiles,
+  fileDeliveryReports,
   heldAffairRegistries,
   listAgencies,
   loadSignedAffairRegistry,
   registerAgency,
   signAffairRegistry,
+  type FileDeliveryReport,
   type RegisteredAgency,
 } from '../servers/national/index.js';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -30,6 +42,18 @@ import { openStore, type Store } from '../store/index.js';
 /** Where an agency's client configuration lives in a network directory: beside the nodes' own. */
 export function agencyClientConfigPath(dir: string, agencyId: NodeId): string {
   return join(resolve(dir), 'nodes', agencyId, 'agency.json');
+}
+
+/** `13`, `pref-13`: the prefectural node id; JUKI_ERR_CLI_ARGUMENT otherwise. */
+function prefectureNodeIdOf(text: string): NodeId {
+  const id = /^[0-9]{2}$/.test(text) ? `pref-${text}` : text;
+  if (!isNodeId(id) || roleOf(id) !== 'prefecture') {
+    throw new JukinetError(
+      'JUKI_ERR_CLI_ARGUMENT',
+      `--prefecture ${quote(text)}: a prefecture number (01-47)`,
+    );
+  }
+  return id;
 }
 
 /** The national node's configuration in a network directory written by `jukinet up`. */
@@ -85,12 +109,24 @@ export async function registerAgencyInNetwork(
     name?: string;
     days?: number;
     clock?: Clock;
+    /**
+     * Register at this prefecture's server (`13` or `pref-13`) instead of the national one: for the prefecture's own
+     * organs (住基法第30条の11, 第30条の12), local-government kinds only.
+     */
+    prefecture?: string;
   },
 ): Promise<AgencyRegistrationOutcome> {
   const agencyId = parseNodeId(`agency-${input.slug}`).id;
-  const config = await nationalConfig({ dir });
+  const prefecture = input.prefecture === undefined ? undefined : prefectureNodeIdOf(input.prefecture);
+  const config =
+    prefecture === undefined
+      ? await nationalConfig({ dir })
+      : await loadNodeConfig(join(resolve(dir), 'nodes', prefecture, 'node.json'));
   if (config.pki.passphraseFile === undefined) {
-    throw new JukinetError('JUKI_ERR_CONFIG_INVALID', 'the national configuration names no passphrase file');
+    throw new JukinetError(
+      'JUKI_ERR_CONFIG_INVALID',
+      `the configuration of ${quote(config.nodeId)} names no passphrase file`,
+    );
   }
   const clock = input.clock ?? systemClock;
   const store = await openStore(config.database);
@@ -104,7 +140,7 @@ export async function registerAgencyInNetwork(
         affairs: input.affairs,
         ...(input.name === undefined ? {} : { name: input.name }),
       },
-      { clock },
+      { clock, ...(prefecture === undefined ? {} : { categories: [AgencyCategory.localGovernment] }) },
     );
   } finally {
     await store.close();
@@ -120,7 +156,9 @@ export async function registerAgencyInNetwork(
   const host = config.network.host.includes(':') ? `[${config.network.host}]` : config.network.host;
   const client: AgencyClientConfigInput = {
     agencyId,
-    national: { endpoint: `https://${host}:${config.network.port}` },
+    ...(prefecture === undefined
+      ? { national: { endpoint: `https://${host}:${config.network.port}` } }
+      : { prefecture: { nodeId: prefecture, endpoint: `https://${host}:${config.network.port}` } }),
     pki: {
       caCertificate: rel(pki.paths.caCertificate),
       certificate: rel(pki.paths.nodeCertificate(agencyId)),
@@ -136,6 +174,26 @@ export async function registerAgencyInNetwork(
     notAfter: issued.certificate.notAfter,
     clientConfigPath,
   };
+}
+
+/** Per delivered registry version: the nodes that applied it, and each refusal with its reason. */
+export function formatDeliveries(
+  files: readonly { version: number; effectiveDate: string }[],
+  reports: readonly FileDeliveryReport[],
+): string[] {
+  if (files.length === 0) return ['no registry version delivered: only the built-in one is in use'];
+  const lines: string[] = [];
+  for (const file of files) {
+    const about = reports.filter((report) => report.version === file.version);
+    const applied = about.filter((report) => report.outcome === 'applied').map((report) => report.node);
+    lines.push(
+      `version ${file.version}, effective ${file.effectiveDate}: applied by ${applied.length} node(s)${applied.length === 0 ? '' : ` (${applied.join(', ')})`}`,
+    );
+    for (const refused of about.filter((report) => report.outcome === 'refused')) {
+      lines.push(`  refused by ${refused.node} at ${refused.reportedAt}: ${refused.detail ?? ''}`);
+    }
+  }
+  return lines;
 }
 
 /** One line per provided record, or a line saying there was none; the truncation note last. */
@@ -234,6 +292,10 @@ export function registerAgencyCommands(program: Command): void {
     .requiredOption('--affairs <ids>', 'affair ids of the registry for that kind, comma-separated')
     .option('--name <name>', "the body's name (default: the kind's)")
     .option('--days <days>', 'certificate validity in days (default 90)')
+    .option(
+      '--prefecture <nn>',
+      "register at this prefecture's server (a prefecture's own organs, local-government kinds only)",
+    )
     .option('--dir <dir>', 'the network directory written by `jukinet up`', '.jukinet')
     .action(
       async (options: {
@@ -242,6 +304,7 @@ export function registerAgencyCommands(program: Command): void {
         affairs: string;
         name?: string;
         days?: string;
+        prefecture?: string;
         dir: string;
       }) => {
         const days = options.days === undefined ? undefined : Number(options.days);
@@ -254,6 +317,7 @@ export function registerAgencyCommands(program: Command): void {
           affairs: splitList(options.affairs),
           ...(options.name === undefined ? {} : { name: options.name }),
           ...(days === undefined ? {} : { days }),
+          ...(options.prefecture === undefined ? {} : { prefecture: options.prefecture }),
         });
         write([
           `registered ${outcome.agency.id} (${outcome.agency.name}, kind ${outcome.agency.kind}) for ${outcome.agency.affairs.join(', ')}`,
@@ -329,6 +393,8 @@ export function registerAgencyCommands(program: Command): void {
       }
     });
 
+  registerAgencyBatchCommand(agency);
+
   const registry = agency.command('registry').description('the affair registry (別表)');
   registry
     .command('show')
@@ -357,6 +423,18 @@ export function registerAgencyCommands(program: Command): void {
         );
       }
       write(lines);
+    });
+  registry
+    .command('deliveries')
+    .description('which prefectural servers applied or refused each registry version delivered to them')
+    .option('--dir <dir>', 'the network directory', '.jukinet')
+    .option('--config <file>', "the national node's node.json (instead of --dir)")
+    .action(async (options: { dir: string; config?: string }) => {
+      const [files, reports] = await withNationalStore(
+        options,
+        async (store) => [await deliveredFiles(store.db), await fileDeliveryReports(store.db)] as const,
+      );
+      write(formatDeliveries(files, reports));
     });
   registry
     .command('sign')

@@ -10,6 +10,7 @@ import { registerLgCommands } from './lg.js';
 import { registerLinkageCommands } from './linkage.js';
 import { registerOperatorCommands } from './operator.js';
 import { registerPkiCommands } from './pki.js';
+import { registerReportCommands } from './report.js';
 import { registerSeedCommand } from './seed.js';
 import { registerServeCommand } from './serve.js';
 import { registerUpCommand } from './up.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerLinkageCommands(program);
   registerOperatorCommands(program);
   registerPkiCommands(program);
+  registerReportCommands(program);
   registerSeedCommand(program);
   registerServeCommand(program);
   registerUpCommand(program);

@@ -4,7 +4,7 @@ import type { NodeRole } from '../domain/node-id.js';
 import type { NodeConfig, NodeModuleFactory } from '../servers/common/index.js';
 import { municipalityModule, municipalityOptionsFor } from '../servers/municipality/index.js';
 import { nationalModule, nationalOptionsFor } from '../servers/national/index.js';
-import { prefectureModule } from '../servers/prefecture/index.js';
+import { prefectureModule, prefectureOptionsFor } from '../servers/prefecture/index.js';
 import { JukinetError, quote } from '../shared/errors.js';
 
 /**
@@ -16,7 +16,7 @@ export function moduleFactoryOf(role: NodeRole, config?: NodeConfig): NodeModule
     case 'national':
       return (context) => nationalModule(context, config === undefined ? {} : nationalOptionsFor(config));
     case 'prefecture':
-      return (context) => prefectureModule(context);
+      return (context) => prefectureModule(context, config === undefined ? {} : prefectureOptionsFor(config));
     case 'municipality':
       return (context) =>
         municipalityModule(context, config === undefined ? {} : municipalityOptionsFor(config));

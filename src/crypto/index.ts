@@ -38,4 +38,13 @@ export {
   type PkiDirectory,
   type PkiPaths,
 } from './pki-directory.js';
+export {
+  SEALED_FILE_CHUNK_BYTES,
+  SEALED_FILE_SUITE,
+  openSealedFile,
+  readSealedFileHeader,
+  sealFile,
+  type SealedFileHeader,
+  type SealingParty,
+} from './sealed-file.js';
 export { signCanonical, verifyCanonical } from './signature.js';

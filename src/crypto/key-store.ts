@@ -1,7 +1,14 @@
 // The key store (DESIGN.md §6 Keys): one interface for a node's private keys. The software store here keeps each key
 // as an encrypted PKCS#8 file; a PKCS#11 store for a real HSM (耐タンパー装置) will implement the same interface.
 
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  sign,
+  type KeyObject,
+} from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JukinetError, quote } from '../shared/errors.js';
@@ -21,6 +28,11 @@ export interface KeyStore {
   publicKey(alias: string): Promise<string>;
   /** Signs `data` with ECDSA P-256 and SHA-256, returning the 64-byte IEEE P1363 form. */
   sign(alias: string, data: Uint8Array): Promise<Uint8Array>;
+  /**
+   * ECDH on P-256 between the key under `alias` and `peerPublicKeyPem` (SPKI PEM): the 32-byte shared secret, for
+   * opening a file sealed to this key (sealed-file.ts). JUKI_ERR_KEY_TYPE when the peer key is not P-256.
+   */
+  deriveSharedSecret(alias: string, peerPublicKeyPem: string): Promise<Uint8Array>;
   /** The private key for Node's TLS stack; a hardware store would not offer this and TLS would go through its engine. */
   tlsPrivateKey(alias: string): Promise<KeyObject>;
   /** Every alias in the store, sorted. */
@@ -111,6 +123,11 @@ export function openSoftwareKeyStore(directory: string, options: { passphrase: s
       const signature = sign('sha256', data, { key: await load(alias), dsaEncoding: 'ieee-p1363' });
       return new Uint8Array(signature.buffer, signature.byteOffset, signature.byteLength);
     },
+    async deriveSharedSecret(alias, peerPublicKeyPem) {
+      const privateKey = await load(alias);
+      const secret = diffieHellman({ privateKey, publicKey: p256PublicKey(peerPublicKeyPem) });
+      return new Uint8Array(secret.buffer, secret.byteOffset, secret.byteLength);
+    },
     tlsPrivateKey(alias) {
       return load(alias);
     },
@@ -129,6 +146,22 @@ export function openSoftwareKeyStore(directory: string, options: { passphrase: s
         .sort();
     },
   };
+}
+
+function p256PublicKey(pem: string): KeyObject {
+  let key: KeyObject;
+  try {
+    key = createPublicKey(pem);
+  } catch (error) {
+    throw new JukinetError('JUKI_ERR_KEY_TYPE', 'cannot read the peer public key', { cause: error });
+  }
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new JukinetError(
+      'JUKI_ERR_KEY_TYPE',
+      `the peer key is ${String(key.asymmetricKeyType)}, not P-256`,
+    );
+  }
+  return key;
 }
 
 function checkAlias(alias: string): string {

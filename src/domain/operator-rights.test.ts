@@ -49,6 +49,8 @@ describe('defaultRights()', () => {
       { fn: 'wide-area-copy', access: 'read' },
       { fn: 'wide-area-copy', access: 'execute' },
       { fn: 'identity-inquiry', access: 'read' },
+      { fn: 'self-disclosure', access: 'read' },
+      { fn: 'self-disclosure', access: 'execute' },
       { fn: 'operating-hours', access: 'read' },
       { fn: 'own-log-view', access: 'read' },
     ]);
@@ -56,6 +58,9 @@ describe('defaultRights()', () => {
     expect(canPerform(defaultRights('examiner'), 'notification', 'write')).toBe(false);
     expect(canPerform(defaultRights('system-administrator'), 'operator-administration', 'write')).toBe(true);
     expect(canPerform(defaultRights('system-administrator'), 'resident-view', 'read')).toBe(false);
+    // 本人確認情報開示: the window clerk discloses; the examiner sees the reader; the administrator sees no one's data.
+    expect(canPerform(defaultRights('examiner'), 'self-disclosure', 'execute')).toBe(false);
+    expect(canPerform(defaultRights('system-administrator'), 'self-disclosure', 'read')).toBe(false);
   });
 
   it('docs/operators.md shows the same matrix', () => {

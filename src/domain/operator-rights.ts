@@ -25,6 +25,11 @@ export const TerminalFunction = {
   wideAreaCopy: 'wide-area-copy',
   /** 本人確認情報照会: query the prefectural or national identity information. */
   identityInquiry: 'identity-inquiry',
+  /**
+   * 本人確認情報開示: at the national centre or a prefecture, a resident shows the card and PIN and is told their own
+   * identity information and to whom it was provided (read: the card reader; execute: make the disclosure).
+   */
+  selfDisclosure: 'self-disclosure',
   /** 運用時間管理: see the common operating hours; record (write) and withdraw exceptions arranged with others. */
   operatingHours: 'operating-hours',
   /** 操作者管理: enrol operators and their security keys, change roles and rights, disable. */
@@ -49,6 +54,7 @@ export const terminalFunctionLabel: Readonly<Record<TerminalFunction, string>> =
   'card-issue': '住基カード交付',
   'wide-area-copy': '広域交付',
   'identity-inquiry': '本人確認情報照会',
+  'self-disclosure': '本人確認情報開示',
   'operating-hours': '運用時間管理',
   'operator-administration': '操作者管理',
   'operation-log-view': '操作履歴照会',
@@ -79,6 +85,7 @@ export const FUNCTION_ACCESS: Readonly<Record<TerminalFunction, readonly AccessK
   'card-issue': ['read', 'write', 'execute'],
   'wide-area-copy': ['read', 'execute'],
   'identity-inquiry': ['read'],
+  'self-disclosure': ['read', 'execute'],
   'operating-hours': ['read', 'write'],
   'operator-administration': ['read', 'write'],
   'operation-log-view': ['read'],
@@ -136,6 +143,7 @@ const ROLE_DEFAULTS: Readonly<Record<OperatorRole, RoleDefaults>> = {
     'card-issue': ['read', 'write'],
     'wide-area-copy': ['read', 'execute'],
     'identity-inquiry': ['read'],
+    'self-disclosure': ['read', 'execute'],
     'operating-hours': ['read'],
     'own-log-view': ['read'],
   },
@@ -147,6 +155,7 @@ const ROLE_DEFAULTS: Readonly<Record<OperatorRole, RoleDefaults>> = {
     'certificate-issue': ['read'],
     'card-issue': ['read', 'execute'],
     'identity-inquiry': ['read'],
+    'self-disclosure': ['read'],
     'operating-hours': ['read'],
     'own-log-view': ['read'],
   },

@@ -154,6 +154,21 @@ export const ERRORS = {
     category: 'validation',
     message: 'No certificate issued by this authority matches',
   },
+  JUKI_ERR_SEALED_FILE_CORRUPT: {
+    origin: 'crypto',
+    category: 'security',
+    message: 'Sealed file is malformed, altered, truncated or extended',
+  },
+  JUKI_ERR_SEALED_FILE_RECIPIENT: {
+    origin: 'crypto',
+    category: 'security',
+    message: 'Sealed file is not sealed to this recipient',
+  },
+  JUKI_ERR_SEALED_FILE_SIGNATURE: {
+    origin: 'crypto',
+    category: 'security',
+    message: 'Sealed file is not signed by the expected sender',
+  },
   JUKI_ERR_SIGNATURE_INVALID: {
     origin: 'crypto',
     category: 'security',
@@ -265,7 +280,7 @@ export const ERRORS = {
     message: 'Internal error',
   },
 
-  // servers: node runtime, configuration, directory
+  // servers: node runtime, configuration, directory, file delivery
   JUKI_ERR_CONFIG_INVALID: {
     origin: 'network',
     category: 'validation',
@@ -275,6 +290,16 @@ export const ERRORS = {
     origin: 'network',
     category: 'security',
     message: 'Directory refused',
+  },
+  JUKI_ERR_FILE_NOT_DELIVERED: {
+    origin: 'network',
+    category: 'business',
+    message: 'No such delivered file version',
+  },
+  JUKI_ERR_FILE_REPORT_INVALID: {
+    origin: 'network',
+    category: 'validation',
+    message: 'Invalid file delivery report',
   },
   JUKI_ERR_PEER_UNKNOWN: {
     origin: 'network',
@@ -727,6 +752,31 @@ export const ERRORS = {
     origin: 'national',
     category: 'business',
     message: 'Agency registration does not fit the affair registry',
+  },
+  JUKI_ERR_BATCH_FILE_INVALID: {
+    origin: 'national',
+    category: 'validation',
+    message: 'Batch file cannot be read as a whole',
+  },
+  JUKI_ERR_BATCH_NOT_FOUND: {
+    origin: 'national',
+    category: 'validation',
+    message: 'No such batch for this agency',
+  },
+  JUKI_ERR_BATCH_STATE: {
+    origin: 'national',
+    category: 'business',
+    message: 'Batch is not in a state that allows this',
+  },
+  JUKI_ERR_BATCH_UPLOAD_INVALID: {
+    origin: 'national',
+    category: 'validation',
+    message: 'Invalid batch upload',
+  },
+  JUKI_ERR_DISCLOSURE_UNAVAILABLE: {
+    origin: 'national',
+    category: 'system',
+    message: 'Self-disclosure is not set up at this node',
   },
   JUKI_ERR_PROVISION_REQUEST_INVALID: {
     origin: 'national',

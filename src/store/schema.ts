@@ -571,7 +571,78 @@ export interface ProvisionLogCodeTable {
   resident_code: string;
 }
 
+/** National: a batch file an agency uploaded (媒体による提供, docs/protocol/agency-batch.md) and its progress. */
+export interface ProvisionBatchTable {
+  id: string;
+  agency: string;
+  affair: string;
+  registry_version: number;
+  /** `uploading`, `queued`, `processing`, `done` or `failed`. */
+  status: string;
+  /** The agency certificate (PEM) TLS verified at upload: the input's signer and the result's recipient. */
+  agency_certificate: string;
+  input_bytes: number;
+  input_parts: number;
+  /** Lines after the header; null until the upload is complete. */
+  total_lines: number | null;
+  processed_lines: number;
+  found_lines: number;
+  not_found_lines: number;
+  invalid_lines: number;
+  too_many_lines: number;
+  result_parts: number;
+  error: string | null;
+  created_at: IsoTimestamp;
+  updated_at: IsoTimestamp;
+  completed_at: IsoTimestamp | null;
+}
+
+/** National: a piece of a batch's sealed input, or one sealed result part (one processed chunk of lines). */
+export interface ProvisionBatchPartTable {
+  batch_id: string;
+  /** `input` or `result`. */
+  kind: string;
+  part_index: number;
+  data: Uint8Array;
+  /** For a result part: how many lines it answers; 0 for input pieces. */
+  lines: number;
+}
+
 /** Every table of a Jukinet database. Each migration that adds a table adds it here. */
+/** National: a node's report on a delivered file version (docs/file-delivery.md): applied, or refused and why. */
+export interface FileDeliveryReportTable {
+  node: string;
+  /** The delivered file's name, e.g. `affair-registry`. */
+  file: string;
+  version: number;
+  /** `applied` or `refused`. */
+  outcome: string;
+  detail: string | null;
+  reported_at: IsoTimestamp;
+}
+
+/**
+ * National and prefectural: a self-disclosure made at this node's window (`window`) or this node's part of one made at
+ * another's (`peer`) (docs/self-disclosure.md).
+ */
+export interface DisclosureLogTable {
+  id: string;
+  at: IsoTimestamp;
+  /** `window` or `peer`. */
+  kind: string;
+  disclosure_id: string;
+  /** The operator id (window) or the asking node's id (peer). */
+  requested_by: string;
+  card_id: string | null;
+  /** JSON array of resident codes. */
+  resident_codes: string;
+  /** JSON array of provision ids. */
+  provision_ids: string;
+  /** JSON array of `{ node, state, count?, error? }`. */
+  sources: string;
+  complete: number;
+}
+
 export interface Database {
   outbox_channel: OutboxChannelTable;
   outbox: OutboxTable;
@@ -610,6 +681,10 @@ export interface Database {
   agency: AgencyTable;
   provision_log: ProvisionLogTable;
   provision_log_code: ProvisionLogCodeTable;
+  file_delivery_report: FileDeliveryReportTable;
+  provision_batch: ProvisionBatchTable;
+  provision_batch_part: ProvisionBatchPartTable;
+  disclosure_log: DisclosureLogTable;
 }
 
 /** The stored form of a moment: ISO-8601 UTC text, so that text order is time order on both engines. */

@@ -263,6 +263,11 @@ describe('online provision to a registered agency', () => {
     expect(document['openapi']).toBe('3.1.0');
     expect(Object.keys(document['paths'] as object).sort()).toEqual([
       '/v1/agency/affairs',
+      '/v1/agency/batches',
+      '/v1/agency/batches/{id}',
+      '/v1/agency/batches/{id}/input/{part}',
+      '/v1/agency/batches/{id}/result/{part}',
+      '/v1/agency/batches/{id}/submit',
       '/v1/agency/identity/by-code',
       '/v1/agency/identity/search',
       '/v1/agency/openapi.json',

@@ -83,6 +83,7 @@ function testContext(nodeId: NodeId, store: Store, endpoints: Endpoints): NodeCo
       return client.request<T>(request.method, request.path, request.body);
     },
     certificateOf: () => undefined,
+    caPem: pki.ca.certificatePem,
   };
 }
 

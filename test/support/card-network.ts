@@ -17,7 +17,11 @@ import {
   type MunicipalityOptions,
 } from '../../src/servers/municipality/index.js';
 import { nationalModule, nationalOptionsFor, type NationalModule } from '../../src/servers/national/index.js';
-import { prefectureModule, type PrefectureModule } from '../../src/servers/prefecture/index.js';
+import {
+  prefectureModule,
+  prefectureOptionsFor,
+  type PrefectureModule,
+} from '../../src/servers/prefecture/index.js';
 import type { Clock } from '../../src/shared/clock.js';
 import type { createTestNetwork, TestNetwork } from './network.js';
 
@@ -87,7 +91,9 @@ export async function startCardNetwork(
   for (const id of prefectureIds) {
     prefectures.set(
       id,
-      await start(id, (context) => prefectureModule(context, { lowWater: 10, blockSize: 50 })),
+      await start(id, (context) =>
+        prefectureModule(context, { lowWater: 10, blockSize: 50, ...prefectureOptionsFor(configOf(id)) }),
+      ),
     );
   }
   const readerOf = (id: NodeId): string => municipalityOptionsFor(configOf(id)).cardReader!;

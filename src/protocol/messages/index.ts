@@ -34,6 +34,17 @@ export {
 } from './card-status-changed.js';
 export { cardTransferred, type CardTransferredBody } from './card-transferred.js';
 export {
+  DeliveredFile,
+  FILE_REPORTS_PATH,
+  FILE_VERSION_PATH,
+  FILES_PATH,
+  deliveredFilesAnswerSchema,
+  fileReportSchema,
+  fileVersionPath,
+  type DeliveredFilesAnswer,
+  type FileReport,
+} from './file-delivery.js';
+export {
   CARD_TERMINAL_CA_PATH,
   CARD_TERMINAL_CERTIFICATES_PATH,
   cardTerminalCaAnswerSchema,

@@ -1,5 +1,6 @@
 // An agency's side of online provision: its client configuration (what `jukinet agency register` writes beside its
-// certificate and key store) and an mTLS client for the national server's agency API (docs/agencies.md).
+// certificate and key store) and an mTLS client for the agency API of the national server, or of a prefectural server for
+// the prefecture's own organs (docs/agencies.md).
 
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -26,30 +27,50 @@ import { NODE_KEY_ALIAS } from '../common/node-credentials.js';
 /** The key store alias of the agency's TLS key, as the CA writes it. */
 const AGENCY_KEY_ALIAS = NODE_KEY_ALIAS;
 
-/** The JSON of an agency's client configuration; relative paths are relative to the file. */
-export const agencyClientConfigSchema = z.strictObject({
-  agencyId: z.string().refine((id) => isNodeId(id) && roleOf(id) === 'agency', {
-    error: 'must be an agency id (agency-<slug>)',
-  }),
-  national: z.strictObject({
-    endpoint: z.string().regex(/^https:\/\/[^/\s]+$/, { error: 'expected https://host:port without a path' }),
-    /** Limit for one request, in milliseconds. Default 10000. */
-    timeoutMs: z.number().int().min(100).max(600_000).optional(),
-  }),
-  pki: z.strictObject({
-    caCertificate: z.string().min(1),
-    certificate: z.string().min(1),
-    keyStore: z.string().min(1),
-    /** First line: the key store passphrase. */
-    passphraseFile: z.string().min(1),
-  }),
-});
+const endpointSchema = z
+  .string()
+  .regex(/^https:\/\/[^/\s]+$/, { error: 'expected https://host:port without a path' });
+/** Limit for one request, in milliseconds. Default 10000. */
+const timeoutSchema = z.number().int().min(100).max(600_000).optional();
+
+/**
+ * The JSON of an agency's client configuration; relative paths are relative to the file. The server it asks is the
+ * national server (`national`) or, for a prefecture's own organs, their prefectural server (`prefecture`): one of the
+ * two.
+ */
+export const agencyClientConfigSchema = z
+  .strictObject({
+    agencyId: z.string().refine((id) => isNodeId(id) && roleOf(id) === 'agency', {
+      error: 'must be an agency id (agency-<slug>)',
+    }),
+    national: z.strictObject({ endpoint: endpointSchema, timeoutMs: timeoutSchema }).optional(),
+    prefecture: z
+      .strictObject({
+        nodeId: z.string().refine((id) => isNodeId(id) && roleOf(id) === 'prefecture', {
+          error: 'must be a prefectural node id (pref-NN)',
+        }),
+        endpoint: endpointSchema,
+        timeoutMs: timeoutSchema,
+      })
+      .optional(),
+    pki: z.strictObject({
+      caCertificate: z.string().min(1),
+      certificate: z.string().min(1),
+      keyStore: z.string().min(1),
+      /** First line: the key store passphrase. */
+      passphraseFile: z.string().min(1),
+    }),
+  })
+  .refine((config) => (config.national === undefined) !== (config.prefecture === undefined), {
+    error: 'give the server to ask: either "national" or "prefecture"',
+  });
 export type AgencyClientConfigInput = z.input<typeof agencyClientConfigSchema>;
 
 /** A validated agency client configuration with absolute paths. */
 export interface AgencyClientConfig {
   readonly agencyId: NodeId;
-  readonly national: { readonly endpoint: string; readonly timeoutMs?: number };
+  /** The server the agency asks: `national`, or the prefectural server of a prefecture's own organs. */
+  readonly server: { readonly nodeId: NodeId; readonly endpoint: string; readonly timeoutMs?: number };
   readonly pki: {
     readonly caCertificate: string;
     readonly certificate: string;
@@ -75,12 +96,14 @@ export async function loadAgencyClientConfig(path: string): Promise<AgencyClient
   }
   const base = dirname(resolve(path));
   const at = (file: string): string => (isAbsolute(file) ? file : resolve(base, file));
-  const { pki, national } = parsed.data;
+  const { pki, national, prefecture } = parsed.data;
+  const server = prefecture ?? { ...national!, nodeId: 'national' };
   return {
     agencyId: parsed.data.agencyId as NodeId,
-    national: {
-      endpoint: national.endpoint,
-      ...(national.timeoutMs === undefined ? {} : { timeoutMs: national.timeoutMs }),
+    server: {
+      nodeId: server.nodeId as NodeId,
+      endpoint: server.endpoint,
+      ...(server.timeoutMs === undefined ? {} : { timeoutMs: server.timeoutMs }),
     },
     pki: {
       caCertificate: at(pki.caCertificate),
@@ -91,7 +114,7 @@ export async function loadAgencyClientConfig(path: string): Promise<AgencyClient
   };
 }
 
-/** The national server's agency API as an agency calls it. Every answer is checked against its schema. */
+/** The agency API of the national (or prefectural) server as an agency calls it. Every answer is checked against its schema. */
 export interface AgencyClient {
   readonly agencyId: NodeId;
   affairs(): Promise<AgencyAffairsAnswer>;
@@ -113,7 +136,7 @@ async function readText(path: string, what: string): Promise<string> {
 
 /**
  * Opens the agency's credentials (its key store with the passphrase file, its certificate, which must name the
- * configured agency, and the network CA) and returns a client of the national server over mTLS.
+ * configured agency, and the network CA) and returns a client of the configured server over mTLS.
  */
 export async function createAgencyClient(config: AgencyClientConfig): Promise<AgencyClient> {
   const passphrase =
@@ -132,9 +155,9 @@ export async function createAgencyClient(config: AgencyClientConfig): Promise<Ag
   }
   const peer: PeerClient = createPeerClient({
     tls: { nodeId: config.agencyId, certificatePem, privateKey, caPem },
-    endpoint: config.national.endpoint,
-    expectedNodeId: 'national' as NodeId,
-    ...(config.national.timeoutMs === undefined ? {} : { timeoutMs: config.national.timeoutMs }),
+    endpoint: config.server.endpoint,
+    expectedNodeId: config.server.nodeId,
+    ...(config.server.timeoutMs === undefined ? {} : { timeoutMs: config.server.timeoutMs }),
   });
   function checked<S extends z.ZodType>(schema: S, answer: unknown): z.output<S> {
     const parsed = schema.safeParse(answer);

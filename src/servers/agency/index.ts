@@ -9,3 +9,9 @@ export {
   type AgencyClientConfig,
   type AgencyClientConfigInput,
 } from './agency-client.js';
+export {
+  runAgencyBatch,
+  type AgencyBatchOptions,
+  type AgencyBatchOutcome,
+  type BatchProgress,
+} from './agency-batch-client.js';

@@ -19,6 +19,7 @@ import { JukinetError, isJukinetError, quote } from '../../shared/errors.js';
 import { newUuidV7 } from '../../shared/ids.js';
 import { toIsoTimestamp, type Database } from '../../store/index.js';
 import type { NodeContext } from './node-module.js';
+import { startRepeatingTask } from './repeating-task.js';
 
 /** A block of codes as granted: the granter's block id and the codes, sorted. */
 export interface CodeBlock {
@@ -284,50 +285,19 @@ export function startCodeRefill(
   const intervalMs = options.intervalMs ?? 5000;
   const maxBackoffMs = options.maxBackoffMs ?? 60_000;
   const logger = context.logger.child({ component: 'code-refill', upstream: options.upstream });
-  let stopped = false;
-  let failures = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | undefined;
-
-  function refillNow(): Promise<void> {
-    inFlight ??= ensureAvailable(context, {
-      upstream: options.upstream,
-      atLeast: options.lowWater,
-      blockSize: options.blockSize,
-    }).finally(() => {
-      inFlight = undefined;
-    });
-    return inFlight;
-  }
-
-  function schedule(delayMs: number): void {
-    if (stopped) return;
-    timer = setTimeout(() => void tick(), delayMs);
-    timer.unref();
-  }
-
-  async function tick(): Promise<void> {
-    try {
-      await refillNow();
-      failures = 0;
-      schedule(intervalMs);
-    } catch (error) {
-      failures += 1;
-      const delayMs = Math.min(maxBackoffMs, intervalMs * 2 ** Math.min(failures, 16));
-      logger.warn({ err: error, failures, retryInMs: delayMs }, 'Code block refill failed');
-      schedule(delayMs);
-    }
-  }
-
-  schedule(0);
-  return {
-    refillNow,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await inFlight?.catch(() => undefined);
-    },
-  };
+  const task = startRepeatingTask({
+    run: () =>
+      ensureAvailable(context, {
+        upstream: options.upstream,
+        atLeast: options.lowWater,
+        blockSize: options.blockSize,
+      }),
+    intervalMs,
+    backoff: (failures) => Math.min(maxBackoffMs, intervalMs * 2 ** Math.min(failures, 16)),
+    onFailure: (error, failures, retryInMs) =>
+      logger.warn({ err: error, failures, retryInMs }, 'Code block refill failed'),
+  });
+  return { refillNow: task.runNow, stop: task.stop };
 }
 
 function readAsk(body: unknown): CodeBlockRequest {

@@ -250,9 +250,12 @@ export function identityVersionOf(row: IdentityVersionRow): IdentityVersion {
   };
 }
 
-/** The version in effect for `code` (the projection), or undefined when this node has never recorded the code. */
-export async function currentIdentity(db: Db, code: ResidentCode): Promise<IdentityVersion | undefined> {
-  const row = await db
+/**
+ * The versions in effect (the projection joined to the history), as rows `identityVersionOf` reads; the caller adds
+ * its condition on `c.resident_code` or on the stored information.
+ */
+export function currentVersionRows(db: Db) {
+  return db
     .selectFrom('identity_current as c')
     .innerJoin('identity_version as v', (join) =>
       join.onRef('v.resident_code', '=', 'c.resident_code').onRef('v.version', '=', 'c.version'),
@@ -265,9 +268,12 @@ export async function currentIdentity(db: Db, code: ResidentCode): Promise<Ident
       'v.origin',
       'v.message_id',
       'v.closed',
-    ])
-    .where('c.resident_code', '=', code)
-    .executeTakeFirst();
+    ]);
+}
+
+/** The version in effect for `code` (the projection), or undefined when this node has never recorded the code. */
+export async function currentIdentity(db: Db, code: ResidentCode): Promise<IdentityVersion | undefined> {
+  const row = await currentVersionRows(db).where('c.resident_code', '=', code).executeTakeFirst();
   return row === undefined ? undefined : identityVersionOf(row);
 }
 

@@ -56,6 +56,8 @@ export interface NodeContext {
   call<T>(peer: NodeId, request: { method: 'GET' | 'POST'; path: string; body?: unknown }): Promise<T>;
   /** The certificate of a node as the directory lists it, for verifying an originator's signature. */
   certificateOf(id: NodeId): string | undefined;
+  /** The network CA's certificate (PEM): what a file the national server signs is checked against. */
+  readonly caPem: string;
 }
 
 /** What a node kind's terminal routes get: the node's operators, read per request (set once the terminal listens). */

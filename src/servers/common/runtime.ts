@@ -196,6 +196,7 @@ export async function startNode<M extends NodeModule>(
       certificateOf(id) {
         return view.node(id)?.certificatePem;
       },
+      caPem,
     };
 
     const module = await factory(context);

@@ -126,12 +126,15 @@ export async function applyCardTransfer(
   }
 }
 
-/** The status query: any municipality (or the national server itself) asks whether a card is suspended. */
+/**
+ * The status query: any municipality, a prefecture's self-disclosure window (or the national server itself) asks
+ * whether a card is suspended.
+ */
 export function cardStatusRoute(store: Store): NetworkRoute {
   return {
     method: 'GET',
     path: CARD_STATUS_PATH,
-    allow: byRoles('municipality', 'national'),
+    allow: byRoles('municipality', 'prefecture', 'national'),
     async handler({ params }) {
       const cardId = params['cardId'] ?? '';
       if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(cardId)) {

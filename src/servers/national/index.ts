@@ -29,9 +29,15 @@ import {
   recordIdentityVersion,
 } from '../common/identity-history.js';
 import type { NodeConfig } from '../common/config.js';
-import { openNodeCredentials } from '../common/node-credentials.js';
+import { NODE_KEY_ALIAS, openNodeCredentials } from '../common/node-credentials.js';
 import type { NodeContext, NodeModule } from '../common/node-module.js';
 import { agencyRoutes } from '../common/provision/index.js';
+import {
+  createDisclosureWindow,
+  disclosureProvisionsRoute,
+  registerDisclosureRoutes,
+  type DisclosureWindowSetup,
+} from '../common/disclosure/index.js';
 import { createSecurityEventLog, type SecurityEventLog } from '../common/security-event-log.js';
 import {
   applyCardStatusChange,
@@ -42,10 +48,19 @@ import {
 import {
   cardTerminalCaRoutes,
   identityConfirmationRoute,
+  nationalCardTerminalCa,
   type CardTerminalCaSetup,
 } from './card-terminals.js';
+import {
+  disclosureSubjectOf,
+  disclosureSubjectRoute,
+  isCardSuspendedAtNational,
+} from './disclosure-subject.js';
 import { nationalCodeBlockRoutes } from './code-pool.js';
+import { fileDeliveryRoutes } from './file-delivery.js';
 import { municipalityLocateRoute } from './municipality-locate.js';
+import { createBatchWorker, type BatchCredentials } from './provision-batch.js';
+import { provisionBatchRoutes } from './provision-batch-routes.js';
 
 /** The path of the national look-up by resident code. */
 export const IDENTITY_LOOKUP_PATH = '/v1/identity/:code';
@@ -60,6 +75,12 @@ export const RelaySecurityEventKind = {
 export type RelaySecurityEventKind = (typeof RelaySecurityEventKind)[keyof typeof RelaySecurityEventKind];
 
 export { CARD_TERMINAL_CA_ALIAS, type CardTerminalCaSetup } from './card-terminals.js';
+export {
+  FILE_REFUSED_EVENT,
+  deliveredFiles,
+  fileDeliveryReports,
+  type FileDeliveryReport,
+} from './file-delivery.js';
 export {
   AGENCY_API_VERSION,
   ProvisionMethod,
@@ -88,6 +109,25 @@ export interface NationalOptions {
    * certificates from this node, and so cannot personalise cards for the network.
    */
   readonly cardTerminalCa?: CardTerminalCaSetup;
+  /**
+   * The self-disclosure window (docs/self-disclosure.md): its card reader and its terminal key, certified by this
+   * node's card terminal CA. Without it 本人確認情報開示 answers JUKI_ERR_DISCLOSURE_UNAVAILABLE.
+   */
+  readonly disclosure?: DisclosureWindowSetup;
+  /**
+   * The node's own key and certificate for batch provision (docs/protocol/agency-batch.md): uploads are sealed to it
+   * and results signed with it. Without it the batch routes and worker are not set up.
+   */
+  readonly batch?: NationalBatchSetup;
+}
+
+/** What batch provision needs beyond the node context. */
+export interface NationalBatchSetup {
+  readonly credentials: () => Promise<BatchCredentials>;
+  /** Query lines per transaction (1,000 unless told). */
+  readonly linesPerChunk?: number;
+  /** How often an idle worker looks for queued batches, in milliseconds (1,000 unless told). */
+  readonly pollIntervalMs?: number;
 }
 
 /** What a national node's configuration gives its module: the card terminal CA in `cards/` beside its key store. */
@@ -96,6 +136,23 @@ export function nationalOptionsFor(config: NodeConfig): NationalOptions {
     cardTerminalCa: {
       directory: join(dirname(config.pki.keyStore), 'cards'),
       keyStore: async () => (await openNodeCredentials(config)).keyStore,
+    },
+    disclosure: {
+      cardReader: join(dirname(config.pki.keyStore), 'card-reader'),
+      terminal: {
+        directory: join(dirname(config.pki.keyStore), 'cards', 'window'),
+        keyStore: async () => (await openNodeCredentials(config)).keyStore,
+      },
+    },
+    batch: {
+      credentials: async () => {
+        const credentials = await openNodeCredentials(config);
+        return {
+          keyStore: credentials.keyStore,
+          keyAlias: NODE_KEY_ALIAS,
+          certificatePem: credentials.certificatePem,
+        };
+      },
     },
   };
 }
@@ -230,6 +287,38 @@ export function nationalModule(context: NodeContext, options: NationalOptions = 
     });
   }
 
+  const batchSetup = options.batch;
+  let batchCredentials: Promise<BatchCredentials> | undefined;
+  const batch =
+    batchSetup === undefined
+      ? undefined
+      : {
+          store: context.store,
+          clock: context.clock,
+          securityEvents,
+          credentials: () => (batchCredentials ??= batchSetup.credentials()),
+        };
+  const batchWorker =
+    batch === undefined
+      ? undefined
+      : createBatchWorker({
+          ...batch,
+          logger: context.logger,
+          ...(batchSetup?.linesPerChunk === undefined ? {} : { linesPerChunk: batchSetup.linesPerChunk }),
+          ...(batchSetup?.pollIntervalMs === undefined ? {} : { pollIntervalMs: batchSetup.pollIntervalMs }),
+        });
+
+  // The card terminal CA, shared by its routes and this node's own self-disclosure window.
+  const cardTerminalCa = nationalCardTerminalCa(options.cardTerminalCa, { clock: context.clock });
+  const disclosureWindow =
+    options.disclosure === undefined
+      ? undefined
+      : createDisclosureWindow(context, options.disclosure, {
+          certify: (publicKeyPem) =>
+            cardTerminalCa.certify(context.nodeId, { role: 'card-terminal', publicKeyPem }),
+          isSuspended: (trx, cardId) => isCardSuspendedAtNational(trx, cardId),
+        });
+
   const lookupRoute: NetworkRoute = {
     method: 'GET',
     path: IDENTITY_LOOKUP_PATH,
@@ -274,12 +363,32 @@ export function nationalModule(context: NodeContext, options: NationalOptions = 
       lookupRoute,
       municipalityLocateRoute(context.store),
       cardStatusRoute(context.store),
-      ...cardTerminalCaRoutes(options.cardTerminalCa, { clock: context.clock }),
+      ...cardTerminalCaRoutes(options.cardTerminalCa, { clock: context.clock, ca: cardTerminalCa }),
       identityConfirmationRoute(context.store),
       ...nationalCodeBlockRoutes(context),
       ...agencyRoutes({ store: context.store, clock: context.clock, securityEvents }),
+      ...(batch === undefined
+        ? []
+        : provisionBatchRoutes({ ...batch, onSubmitted: () => batchWorker?.wake() })),
+      ...fileDeliveryRoutes({ store: context.store, clock: context.clock, securityEvents }),
+      disclosureSubjectRoute(context.store),
+      disclosureProvisionsRoute({ nodeId: context.nodeId, store: context.store, clock: context.clock }),
     ],
+    terminalRoutes(app, terminal) {
+      registerDisclosureRoutes(app, terminal, {
+        nodeId: context.nodeId,
+        clock: context.clock,
+        call: (peer, request) => context.call(peer, request),
+        window: disclosureWindow,
+        subject: (trx, request) => disclosureSubjectOf(trx, request),
+      });
+    },
+    start() {
+      batchWorker?.start();
+      return Promise.resolve();
+    },
     async stop() {
+      await batchWorker?.stop();
       await securityEvents.flush();
     },
   };

@@ -1,7 +1,10 @@
 // The prefectural server (pref-NN, 都道府県サーバ): keeps the identity history of its municipalities' residents,
-// relays each change to the national server, and hands resident code blocks to its municipalities
-// (docs/decisions/0004-servers.md, docs/protocol/identity.changed.md).
+// relays each change to the national server, hands resident code blocks to its municipalities, provides identity
+// information to the prefecture's own organs under the affair registry delivered to it, and answers residents'
+// self-disclosure requests at its window (docs/decisions/0004-servers.md, docs/agencies.md, docs/file-delivery.md,
+// docs/self-disclosure.md).
 
+import { dirname, join } from 'node:path';
 import { parseNodeId, prefectureNodeOf, type NodeId } from '../../domain/index.js';
 import type { PeerIdentity } from '../../net/index.js';
 import {
@@ -20,13 +23,32 @@ import {
   recordIdentityVersion,
 } from '../common/identity-history.js';
 import type { NodeContext, NodeModule } from '../common/node-module.js';
+import { agencyRoutes } from '../common/provision/index.js';
+import type { NodeConfig } from '../common/config.js';
+import {
+  certifyAtNational,
+  createDisclosureWindow,
+  disclosureProvisionsRoute,
+  nationalDisclosureSubject,
+  registerDisclosureRoutes,
+  type DisclosureWindowSetup,
+} from '../common/disclosure/index.js';
+import { openNodeCredentials } from '../common/node-credentials.js';
 import { createSecurityEventLog, type SecurityEventLog } from '../common/security-event-log.js';
+import { startFileDelivery, type FileDelivery, type FileSyncOutcome } from './file-delivery.js';
+
+export type { FileSyncOutcome } from './file-delivery.js';
 
 const NATIONAL = 'national' as NodeId;
 
 /** A prefectural node's module: the runtime's contract plus its security event log, for tests and shutdown. */
 export interface PrefectureModule extends NodeModule {
   readonly securityEvents: SecurityEventLog;
+  /**
+   * Runs a file delivery round now (docs/file-delivery.md): fetches, verifies and keeps each affair registry version
+   * the national server delivers that this node does not hold, and reports each. Only once started.
+   */
+  syncFiles(): Promise<FileSyncOutcome>;
 }
 
 export interface PrefectureOptions {
@@ -36,13 +58,37 @@ export interface PrefectureOptions {
   readonly blockSize?: number;
   /** How often the holding is looked at, in ms. Default 5000. */
   readonly refillIntervalMs?: number;
+  /** How often the national server is asked for delivered files, in ms. Default 300000 (5 minutes). */
+  readonly fileDeliveryIntervalMs?: number;
+  /**
+   * The self-disclosure window (docs/self-disclosure.md): its card reader and its terminal key, certified by the
+   * national card terminal CA. Without it 本人確認情報開示 answers JUKI_ERR_DISCLOSURE_UNAVAILABLE.
+   */
+  readonly disclosure?: DisclosureWindowSetup;
+}
+
+/**
+ * What a prefectural node's configuration gives its module: the self-disclosure window, its card reader in
+ * `card-reader/` and its terminal certificate in `cards/window/` beside the node's key store, its key in that store.
+ */
+export function prefectureOptionsFor(config: NodeConfig): PrefectureOptions {
+  return {
+    disclosure: {
+      cardReader: join(dirname(config.pki.keyStore), 'card-reader'),
+      terminal: {
+        directory: join(dirname(config.pki.keyStore), 'cards', 'window'),
+        keyStore: async () => (await openNodeCredentials(config)).keyStore,
+      },
+    },
+  };
 }
 
 /**
  * Creates the prefectural module for `context` (a `pref-` node). It accepts identity.changed only from its own
  * municipalities, on their own link; applies each to its history and, in the same transaction, relays the original
  * signed envelope to the national server in a node.relay of its own. On the network port it answers the consistency
- * check and code block requests of its municipalities; once started it keeps its code holding refilled.
+ * check, code block requests of its municipalities, its registered agencies and other windows' disclosure requests;
+ * once started it keeps its code holding refilled and fetches delivered files on a schedule.
  */
 export function prefectureModule(context: NodeContext, options: PrefectureOptions = {}): PrefectureModule {
   assert(
@@ -54,6 +100,12 @@ export function prefectureModule(context: NodeContext, options: PrefectureOption
     logger: context.logger,
   });
   let refill: CodeRefill | undefined;
+  let delivery: FileDelivery | undefined;
+  const disclosureWindow =
+    options.disclosure === undefined
+      ? undefined
+      : createDisclosureWindow(context, options.disclosure, { certify: certifyAtNational(context) });
+  const disclosureSubject = nationalDisclosureSubject(context);
 
   function authorise(peer: PeerIdentity, envelope: Envelope): boolean {
     if (envelope.from !== peer.nodeId) return false;
@@ -105,7 +157,29 @@ export function prefectureModule(context: NodeContext, options: PrefectureOption
       // The original, unchanged, so the national server can check the municipality's own signature (node.relay.md).
       await outbox.send({ to: NATIONAL, type: nodeRelay.type, body: { original: envelope } });
     },
-    networkRoutes: () => [consistencyRoute({ store: context.store }), ...codeBlockRoutes(context)],
+    networkRoutes: () => [
+      consistencyRoute({ store: context.store }),
+      ...codeBlockRoutes(context),
+      ...agencyRoutes({ store: context.store, clock: context.clock, securityEvents }),
+      disclosureProvisionsRoute({ nodeId: context.nodeId, store: context.store, clock: context.clock }),
+    ],
+    terminalRoutes(app, terminal) {
+      registerDisclosureRoutes(app, terminal, {
+        nodeId: context.nodeId,
+        clock: context.clock,
+        call: (peer, request) => context.call(peer, request),
+        window: disclosureWindow,
+        subject: (_trx, request) => disclosureSubject(request),
+      });
+    },
+    syncFiles() {
+      if (delivery === undefined) {
+        return Promise.reject(
+          new JukinetError('JUKI_ERR_UPSTREAM_UNAVAILABLE', 'file delivery has not started'),
+        );
+      }
+      return delivery.syncNow();
+    },
     async start() {
       refill = startCodeRefill(context, {
         upstream: NATIONAL,
@@ -120,8 +194,14 @@ export function prefectureModule(context: NodeContext, options: PrefectureOption
         if (!isJukinetError(error)) throw error;
         context.logger.warn({ err: error }, 'First code refill failed; refilling in the background');
       });
+      delivery = startFileDelivery(context, {
+        securityEvents,
+        intervalMs: options.fileDeliveryIntervalMs ?? 300_000,
+      });
     },
     async stop() {
+      await delivery?.stop();
+      delivery = undefined;
       await refill?.stop();
       refill = undefined;
       await securityEvents.flush();

@@ -16,6 +16,9 @@ import { crossMunicipality } from './0009-cross-municipality.js';
 import { wideArea } from './0010-wide-area.js';
 import { specialMove } from './0011-special-move.js';
 import { agencies } from './0012-agencies.js';
+import { fileDelivery } from './0013-file-delivery.js';
+import { provisionBatch } from './0014-provision-batch.js';
+import { disclosure } from './0015-disclosure.js';
 
 /** Every migration, in order. Add a new one at the end and add its tables to `Database` in ../schema.ts. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -31,6 +34,9 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0010_wide_area': wideArea,
   '0011_special_move': specialMove,
   '0012_agencies': agencies,
+  '0013_file_delivery': fileDelivery,
+  '0014_provision_batch': provisionBatch,
+  '0015_disclosure': disclosure,
 };
 
 /** What `migrateToLatest()` did: the names of the migrations it applied now, in order (empty when up to date). */

@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, getJson, messageOf, onApiEvents, postJson, type SessionView } from './api.js';
 import { CardConfirmationScreen } from './card-confirmation-screen.js';
+import { DisclosureScreen } from './disclosure-screen.js';
 import { ExaminationScreen } from './examination-screen.js';
 import { HomeScreen } from './home-screen.js';
 import { LoginScreen } from './login-screen.js';
@@ -27,6 +28,7 @@ const VIEWS = {
   '/notifications': '届出',
   '/examination': '審査',
   '/cards': '本人確認（カード）',
+  '/disclosure': '本人確認情報開示',
   '/wide-area': '広域交付',
   '/operating-hours': '運用時間',
   '/operators': '操作者管理',
@@ -153,6 +155,10 @@ export function App() {
     municipal && session?.operator.rights['wide-area-copy'].includes('execute') === true;
   const mayArrangeHours = municipal && session?.operator.rights['operating-hours'].includes('write') === true;
   const mayReadHours = municipal && session?.operator.rights['operating-hours'].includes('read') === true;
+  // 本人確認情報開示 at the national centre's and the prefectures' windows only.
+  const mayDisclose =
+    (status?.role === 'national' || status?.role === 'prefecture') &&
+    session?.operator.rights['self-disclosure'].includes('execute') === true;
 
   return (
     <>
@@ -199,6 +205,11 @@ export function App() {
               {mayIssueWideArea && (
                 <li>
                   <NavLink to="/wide-area" current={shown} onGo={navigate} />
+                </li>
+              )}
+              {mayDisclose && (
+                <li>
+                  <NavLink to="/disclosure" current={shown} onGo={navigate} />
                 </li>
               )}
               {mayArrangeHours && (
@@ -258,6 +269,7 @@ export function App() {
             mayIssueWideArea={mayIssueWideArea}
             mayArrangeHours={mayArrangeHours}
             mayReadHours={mayReadHours}
+            mayDisclose={mayDisclose}
           />
         )}
       </main>
@@ -285,6 +297,8 @@ function Content(props: {
   mayArrangeHours: boolean;
   /** ホーム says whether the common operating hours are open. */
   mayReadHours: boolean;
+  /** The operator may make a self-disclosure (本人確認情報開示) at this national or prefectural window. */
+  mayDisclose: boolean;
 }) {
   const { shown, session } = props;
   switch (shown) {
@@ -342,6 +356,8 @@ function Content(props: {
       return session && props.mayIssueWideArea && <WideAreaScreen />;
     case '/operating-hours':
       return session && props.mayArrangeHours && <OperatingHoursScreen />;
+    case '/disclosure':
+      return session && props.mayDisclose && <DisclosureScreen />;
     case '/log':
       return <OwnLogScreen />;
     case '/':
@@ -355,6 +371,7 @@ function Content(props: {
             onOpenCards={props.mayConfirmCards ? () => props.onGo('/cards') : undefined}
             onOpenWideArea={props.mayIssueWideArea ? () => props.onGo('/wide-area') : undefined}
             onOpenOperatingHours={props.mayArrangeHours ? () => props.onGo('/operating-hours') : undefined}
+            onOpenDisclosure={props.mayDisclose ? () => props.onGo('/disclosure') : undefined}
             showOperatingHours={props.mayReadHours}
           />
         )

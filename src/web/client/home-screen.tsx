@@ -14,6 +14,7 @@ export function HomeScreen({
   onOpenCards,
   onOpenWideArea,
   onOpenOperatingHours,
+  onOpenDisclosure,
   showOperatingHours = false,
 }: {
   operator: OperatorView;
@@ -29,6 +30,8 @@ export function HomeScreen({
   onOpenWideArea?: (() => void) | undefined;
   /** Opens 運用時間, for an operator who may record exceptions to the common operating hours. */
   onOpenOperatingHours?: (() => void) | undefined;
+  /** Opens 本人確認情報開示, at a national or prefectural window, for an operator who may disclose. */
+  onOpenDisclosure?: (() => void) | undefined;
   /** Says whether the common operating hours are open now (a municipal node, an operator who may read them). */
   showOperatingHours?: boolean;
 }) {
@@ -38,6 +41,12 @@ export function HomeScreen({
     ['/cards', '本人確認（カード）', '住基カードと暗証番号による本人確認、ロック解除', onOpenCards],
     ['/wide-area', '広域交付', '他の市区町村に住民登録のある方の住民票の写しの交付', onOpenWideArea],
     ['/operating-hours', '運用時間', '時間外運用の取り決めの記録と取下げ', onOpenOperatingHours],
+    [
+      '/disclosure',
+      '本人確認情報開示',
+      '住基カードと暗証番号による本人確認のうえ、本人確認情報とその提供の状況の開示',
+      onOpenDisclosure,
+    ],
   ] as const;
   const rights = (Object.entries(operator.rights) as [TerminalFunction, readonly string[]][]).filter(
     ([, access]) => access.length > 0,

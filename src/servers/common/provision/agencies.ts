@@ -7,6 +7,7 @@ import {
   checkAgencyRegistration,
   describeRegistrationProblem,
   findAgencyKind,
+  type AgencyCategory,
   parseNodeId,
   type NodeId,
 } from '../../../domain/index.js';
@@ -39,7 +40,14 @@ export interface RegisteredAgency {
 export async function registerAgency(
   store: Store,
   input: { id: string; kind: string; affairs: readonly string[]; name?: string },
-  options: { clock?: Clock } = {},
+  options: {
+    clock?: Clock;
+    /**
+     * The categories of body this node provides to: a prefectural server answers only the prefecture's own organs
+     * (住基法第30条の11, 第30条の12: `local-government`). Default: every category the registry has.
+     */
+    categories?: readonly AgencyCategory[];
+  } = {},
 ): Promise<RegisteredAgency> {
   const parsed = parseNodeId(input.id);
   if (parsed.role !== 'agency') {
@@ -56,6 +64,17 @@ export async function registerAgency(
       throw new JukinetError(
         'JUKI_ERR_AGENCY_REGISTRATION',
         `${quote(parsed.id)}: ${describeRegistrationProblem(checked.reason)}`,
+      );
+    }
+    const category = findAgencyKind(registry, input.kind)?.category;
+    if (
+      options.categories !== undefined &&
+      category !== undefined &&
+      !options.categories.includes(category)
+    ) {
+      throw new JukinetError(
+        'JUKI_ERR_AGENCY_REGISTRATION',
+        `${quote(parsed.id)}: a ${quote(category)} body is not provided for here (only ${options.categories.join(', ')})`,
       );
     }
     const existing = await findAgency(trx, parsed.id);

@@ -3,6 +3,16 @@
 
 import { z } from 'zod';
 import {
+  AGENCY_BATCHES_PATH,
+  AGENCY_BATCH_INPUT_PATH,
+  AGENCY_BATCH_PATH,
+  AGENCY_BATCH_RESULT_PATH,
+  AGENCY_BATCH_SUBMIT_PATH,
+  agencyBatchCreateRequestSchema,
+  agencyBatchInputPartSchema,
+  agencyBatchResultPartSchema,
+  agencyBatchStatusSchema,
+  agencyBatchSubmitRequestSchema,
   AGENCY_AFFAIRS_PATH,
   AGENCY_IDENTITY_BY_CODE_PATH,
   AGENCY_IDENTITY_SEARCH_PATH,
@@ -54,6 +64,101 @@ const refusals = {
     'Not an agency certificate (JUKI_ERR_PEER_FORBIDDEN), the agency is not registered (JUKI_ERR_AGENCY_NOT_REGISTERED), or it is not registered for the affair it cites (JUKI_ERR_AGENCY_AFFAIR_FORBIDDEN); recorded as a security event',
   ),
 };
+
+/** An OpenAPI path template: `:name` segments written `{name}`. */
+function template(path: string): string {
+  return path.replace(/:([a-z]+)/g, '{$1}');
+}
+
+function jsonBody(schema: string) {
+  return {
+    required: true,
+    content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } },
+  };
+}
+
+function jsonAnswer(description: string, schema: string) {
+  return {
+    description,
+    content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } },
+  };
+}
+
+const batchParameters = [
+  { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'The batch id' },
+];
+const partParameters = [
+  ...batchParameters,
+  {
+    name: 'part',
+    in: 'path',
+    required: true,
+    schema: { type: 'integer', minimum: 0 },
+    description: 'From 0',
+  },
+];
+const batchRefusals = {
+  '400': errorResponse(
+    'A body or piece that does not fit (JUKI_ERR_BATCH_UPLOAD_INVALID, JUKI_ERR_BATCH_FILE_INVALID), or no such batch for this agency (JUKI_ERR_BATCH_NOT_FOUND)',
+  ),
+  '403': errorResponse(
+    'Not an agency certificate, an agency not registered or not registered for the affair (recorded as a security event); or a file not sealed to the national certificate, not for this batch or not signed by this agency (JUKI_ERR_SEALED_FILE_*)',
+  ),
+  '422': errorResponse('The batch is not in a state that allows this (JUKI_ERR_BATCH_STATE)'),
+};
+
+/** The batch provision paths (docs/protocol/agency-batch.md). */
+function batchPaths(): Record<string, unknown> {
+  return {
+    [AGENCY_BATCHES_PATH]: {
+      post: {
+        operationId: 'createBatch',
+        summary:
+          'Start a batch (媒体による提供) for one affair: the purpose check runs now, with method batch',
+        requestBody: jsonBody('BatchCreateRequest'),
+        responses: { '200': jsonAnswer('The new batch, uploading', 'BatchStatus'), ...batchRefusals },
+      },
+    },
+    [template(AGENCY_BATCH_INPUT_PATH)]: {
+      post: {
+        operationId: 'uploadBatchInput',
+        summary:
+          'One piece of the sealed query file (at most 4 MiB before base64); sending a piece again replaces it',
+        parameters: partParameters,
+        requestBody: jsonBody('BatchInputPart'),
+        responses: { '204': { description: 'Stored' }, ...batchRefusals },
+      },
+    },
+    [template(AGENCY_BATCH_SUBMIT_PATH)]: {
+      post: {
+        operationId: 'submitBatch',
+        summary: 'End the upload: the sealed file is checked, opened and queued',
+        parameters: batchParameters,
+        requestBody: jsonBody('BatchSubmitRequest'),
+        responses: {
+          '200': jsonAnswer('The batch, queued, with its line count', 'BatchStatus'),
+          ...batchRefusals,
+        },
+      },
+    },
+    [template(AGENCY_BATCH_PATH)]: {
+      get: {
+        operationId: 'batchStatus',
+        summary: 'The status and progress of a batch',
+        parameters: batchParameters,
+        responses: { '200': jsonAnswer('The batch', 'BatchStatus'), ...batchRefusals },
+      },
+    },
+    [template(AGENCY_BATCH_RESULT_PATH)]: {
+      get: {
+        operationId: 'batchResultPart',
+        summary: 'One sealed result part, sealed to the agency certificate and signed by the national server',
+        parameters: partParameters,
+        responses: { '200': jsonAnswer('The sealed part, base64', 'BatchResultPart'), ...batchRefusals },
+      },
+    },
+  };
+}
 
 let cached: Record<string, unknown> | undefined;
 
@@ -120,6 +225,7 @@ export function agencyOpenApiDocument(): Record<string, unknown> {
           },
         },
       },
+      ...batchPaths(),
       [AGENCY_OPENAPI_PATH]: {
         get: {
           operationId: 'openApiDocument',
@@ -143,6 +249,11 @@ export function agencyOpenApiDocument(): Record<string, unknown> {
         SearchRequest: schemaOf(agencySearchRequestSchema, 'input'),
         ProvisionAnswer: schemaOf(agencyProvisionAnswerSchema, 'output'),
         AffairsAnswer: schemaOf(agencyAffairsAnswerSchema, 'output'),
+        BatchCreateRequest: schemaOf(agencyBatchCreateRequestSchema, 'input'),
+        BatchInputPart: schemaOf(agencyBatchInputPartSchema, 'input'),
+        BatchSubmitRequest: schemaOf(agencyBatchSubmitRequestSchema, 'input'),
+        BatchStatus: schemaOf(agencyBatchStatusSchema, 'output'),
+        BatchResultPart: schemaOf(agencyBatchResultPartSchema, 'output'),
         Error: errorSchema,
       },
     },

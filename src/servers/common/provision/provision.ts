@@ -20,7 +20,12 @@ import type { Clock } from '../../../shared/clock.js';
 import { JukinetError, quote } from '../../../shared/errors.js';
 import { newUuidV7 } from '../../../shared/ids.js';
 import type { Database, Store, StoreEngine } from '../../../store/index.js';
-import { currentIdentity, identityVersionOf, type IdentityVersion } from '../identity-history.js';
+import {
+  currentIdentity,
+  currentVersionRows,
+  identityVersionOf,
+  type IdentityVersion,
+} from '../identity-history.js';
 import type { SecurityEventLog } from '../security-event-log.js';
 import { currentAffairRegistry } from './affair-registry-store.js';
 import { findAgency, type RegisteredAgency } from './agencies.js';
@@ -185,20 +190,7 @@ export async function searchFourItems(
   const birthDate = birthDateOf(store.engine);
   let versions: IdentityVersion[];
   if (options.asOf === undefined) {
-    const rows = await store.db
-      .selectFrom('identity_current as c')
-      .innerJoin('identity_version as v', (join) =>
-        join.onRef('v.resident_code', '=', 'c.resident_code').onRef('v.version', '=', 'c.version'),
-      )
-      .select([
-        'v.resident_code',
-        'v.version',
-        'v.info',
-        'v.recorded_at',
-        'v.origin',
-        'v.message_id',
-        'v.closed',
-      ])
+    const rows = await currentVersionRows(store.db)
       .where('c.resident_code', 'in', (eb) =>
         eb.selectFrom('identity_current').select('resident_code').where(birthDate, '=', criteria.birthDate),
       )

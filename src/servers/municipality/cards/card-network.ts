@@ -2,40 +2,32 @@
 // a card issued anywhere can be checked anywhere), reports suspensions to the national server, and asks it on every
 // card it authenticates whether the card is suspended (docs/protocol/card.status-changed.md).
 
-import { X509Certificate } from 'node:crypto';
-import {
-  authenticateCard,
-  type CardTrust,
-  type ResidentCard,
-  type VerifiedCard,
-} from '../../../card/index.js';
 import type { NodeId } from '../../../domain/index.js';
 import { byRoles, type NetworkRoute } from '../../../net/index.js';
 import {
-  CARD_STATUS_PATH,
   CARD_TERMINAL_CA_PATH,
   CARD_TERMINAL_CERTIFICATES_PATH,
-  cardStatusAnswerSchema,
   cardStatusChanged,
   cardTerminalCaAnswerSchema,
   cardTerminalCertificateAnswerSchema,
   type CardNetworkState,
 } from '../../../protocol/index.js';
-import { JukinetError, quote } from '../../../shared/errors.js';
+import { CARD_ISSUER_CA_PATH } from '../../common/cards/index.js';
 import type { NodeContext, Outbox } from '../../common/node-module.js';
 import type { CardIssuer, CardTerminalAuthority } from './card-issuer.js';
 
-/** The path on a municipality's network port that answers its card CA certificate. */
-export const CARD_ISSUER_CA_PATH = '/v1/cards/issuer-ca';
+// Authenticating a card whoever issued it is shared with the national and prefectural windows (self-disclosure).
+export { authenticateNetworkCard, CARD_ISSUER_CA_PATH, isCardSuspended } from '../../common/cards/index.js';
 
 const NATIONAL = 'national' as NodeId;
 
-/** The route answering this municipality's card CA certificate to any other municipality. */
+/** The route answering this municipality's card CA certificate to any other counter that checks its cards. */
 export function cardIssuerCaRoute(issuer: () => CardIssuer): NetworkRoute {
   return {
     method: 'GET',
     path: CARD_ISSUER_CA_PATH,
-    allow: byRoles('municipality'),
+    // Every counter that checks cards: municipalities, and the national and prefectural self-disclosure windows.
+    allow: byRoles('municipality', 'prefecture', 'national'),
     async handler() {
       return { body: { certificatePem: (await issuer().ca()).certificatePem } };
     },
@@ -91,53 +83,4 @@ export async function reportCardStatus(
       changedAt: card.at.toISOString(),
     },
   });
-}
-
-/** Asks the national server whether card `cardId` is suspended; a failed call fails the check (closed). */
-export async function isCardSuspended(context: Pick<NodeContext, 'call'>, cardId: string): Promise<boolean> {
-  const answer = cardStatusAnswerSchema.parse(
-    await context.call(NATIONAL, { method: 'GET', path: CARD_STATUS_PATH.replace(':cardId', cardId) }),
-  );
-  return answer.state === 'suspended';
-}
-
-/**
- * Authenticates a card presented at this municipality's terminal, whoever issued it: the issuer's card CA comes from
- * this node's own issuer or, over mTLS, from the issuing municipality (which must name its code in the CA), and the
- * suspension from the national server. Throws JUKI_ERR_CARD_SUSPENDED for a suspended card, as authenticateCard does.
- */
-export async function authenticateNetworkCard(
-  card: ResidentCard,
-  options: { context: Pick<NodeContext, 'call' | 'clock'>; ownIssuer?: CardIssuer },
-): Promise<VerifiedCard> {
-  const { issuerMunicipality } = await card.readPublicInfo();
-  if (issuerMunicipality === null) {
-    throw new JukinetError('JUKI_ERR_CARD_CERTIFICATE', 'the card names no issuing municipality');
-  }
-  let anchor: string;
-  if (options.ownIssuer?.lgCode === issuerMunicipality) {
-    anchor = (await options.ownIssuer.ca()).certificatePem;
-  } else {
-    const answer = await options.context.call<{ certificatePem?: unknown }>(
-      `muni-${issuerMunicipality}` as NodeId,
-      { method: 'GET', path: CARD_ISSUER_CA_PATH },
-    );
-    if (typeof answer.certificatePem !== 'string') {
-      throw new JukinetError('JUKI_ERR_CARD_CERTIFICATE', `no card CA from ${quote(issuerMunicipality)}`);
-    }
-    const names = new X509Certificate(answer.certificatePem).subjectAltName ?? '';
-    if (!names.includes(`urn:jukinet:lg:${issuerMunicipality}`)) {
-      throw new JukinetError(
-        'JUKI_ERR_CARD_CERTIFICATE',
-        `the card CA does not name ${quote(issuerMunicipality)}`,
-      );
-    }
-    anchor = answer.certificatePem;
-  }
-  const trust: CardTrust = {
-    trustAnchorPems: [anchor],
-    clock: options.context.clock,
-    isSuspended: (certificate) => isCardSuspended(options.context, certificate.cardId),
-  };
-  return authenticateCard(card, trust);
 }

@@ -4,12 +4,7 @@
 import type { Server } from 'node:https';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import {
-  authenticateTerminal,
-  unlockCard,
-  type ResidentCard,
-  type VerifiedCard,
-} from '../../../card/index.js';
+import { unlockCard, type ResidentCard, type VerifiedCard } from '../../../card/index.js';
 import {
   listPrefectures,
   parseIdentityInfo,
@@ -24,7 +19,8 @@ import { assert } from '../../../shared/assert.js';
 import type { Clock } from '../../../shared/clock.js';
 import { JukinetError } from '../../../shared/errors.js';
 import { newUuidV7 } from '../../../shared/ids.js';
-import { err, ok } from '../../../shared/result.js';
+import { ok } from '../../../shared/result.js';
+import { confirmCardAtCounter, presentedCardViews } from '../../common/cards/index.js';
 import type { NodeContext, TerminalRouteContext } from '../../common/node-module.js';
 import { parseBody } from '../../common/terminal-api/index.js';
 import { createRegisterReader } from '../register/index.js';
@@ -57,17 +53,6 @@ const unlockBody = z.strictObject({
   newPin: z.string().min(1).max(16),
   identityCheck: identityCheckSchema,
 });
-
-/** What the terminal shows of a card in the reader, read without a PIN. */
-export interface ReaderCardView {
-  readonly cardId: string;
-  readonly state: string;
-  readonly issuerMunicipality: string | null;
-  readonly faceVersion: string | null;
-  readonly validFrom: string | null;
-  readonly validUntil: string | null;
-  readonly pinTriesRemaining: number;
-}
 
 /** What an identity confirmation answers: the confirmation to cite, the card, the identity information and its source. */
 export interface IdentityConfirmationView {
@@ -105,22 +90,7 @@ export function registerCardUseRoutes(
   // The cards presented at the reader, with what anyone can read off them.
   app.get('/api/cards/reader', async (request) => {
     const cards = await perform(request, { fn: 'identity-inquiry', access: 'read' }, async () => {
-      const views: ReaderCardView[] = [];
-      for (const cardId of await options.reader.presented()) {
-        const card = await options.reader.open(cardId);
-        const info = await card.readPublicInfo();
-        const { pinTriesRemaining } = await card.readStatus();
-        views.push({
-          cardId: info.cardId,
-          state: info.state,
-          issuerMunicipality: info.issuerMunicipality,
-          faceVersion: info.faceVersion,
-          validFrom: info.validity?.validFrom ?? null,
-          validUntil: info.validity?.validUntil ?? null,
-          pinTriesRemaining,
-        });
-      }
-      return ok(views);
+      return ok(await presentedCardViews(options.reader));
     });
     return { cards };
   });
@@ -135,18 +105,13 @@ export function registerCardUseRoutes(
       { fn: 'identity-inquiry', access: 'read', records: [body.cardId] },
       async (scope) => {
         const card = await options.reader.open(body.cardId);
-        const verified = await options.authenticateCard(card);
-        await authenticateTerminal(card, await requireIssuer().terminalKey());
-        const pin = await card.verifyPin(body.pin);
-        if (!pin.ok) {
-          const { remainingTries, locked } = pin.reason;
-          return err(
-            locked
-              ? new JukinetError('JUKI_ERR_CARD_LOCKED', 'locked by this wrong PIN: a clerk must unlock it')
-              : new JukinetError('JUKI_ERR_CARD_PIN_WRONG', `${remainingTries} tries left`),
-          );
-        }
-        const residentCode = await card.readResidentCode();
+        const checked = await confirmCardAtCounter(card, {
+          authenticate: options.authenticateCard,
+          terminalKey: () => requireIssuer().terminalKey(),
+          pin: body.pin,
+        });
+        if (!checked.ok) return checked;
+        const { verified, residentCode } = checked.value;
         scope.touch(residentCode);
         // A resident here: one municipality, no gate. Anyone else: the network answers, inside the common hours or
         // under an exception arranged with the prefecture (DOMAIN.md, Operations).

@@ -22,8 +22,8 @@ export {
   registerCardUseRoutes,
   type CardUseRouteOptions,
   type IdentityConfirmationView,
-  type ReaderCardView,
 } from './card-use-routes.js';
+export type { ReaderCardView } from '../../common/cards/index.js';
 export {
   authenticateNetworkCard,
   CARD_ISSUER_CA_PATH,

@@ -61,6 +61,8 @@ export function createTestContext(
       ),
     call: (peer) => Promise.reject(new Error(`This test context cannot call ${peer}`)),
     certificateOf: () => undefined,
+    // No CA: a file the national server signs never verifies in a test context without a network.
+    caPem: '',
   };
 }
 
