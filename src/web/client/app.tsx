@@ -166,7 +166,9 @@ export function App() {
         <span className="brand">住基ネット</span>
         {status && (
           <span className="node">
-            {status.name}（{ROLE_NAMES[status.role]}）
+            {status.name === ROLE_NAMES[status.role]
+              ? status.name
+              : `${status.name}（${ROLE_NAMES[status.role]}）`}
           </span>
         )}
         {session && (
