@@ -79,7 +79,7 @@ export async function runUp(options: UpOptions): Promise<void> {
       write(`  ${displayNameOf(node.nodeId)}  ${node.terminalUrl}`);
     }
     write('');
-    const withoutOperators = await municipalitiesWithoutOperators(network);
+    const withoutOperators = await nodesWithoutOperators(network);
     if (withoutOperators.length > 0) {
       write(
         'No operators yet: create the first administrator of each (then open the URL it prints, at 初期設定):',
@@ -87,6 +87,7 @@ export async function runUp(options: UpOptions): Promise<void> {
       for (const node of withoutOperators) {
         write(`  ${displayNameOf(node.nodeId)}  ${operatorInitCommand(node.configPath)}`);
       }
+      write("  (a prefecture's terminal, for 本人確認情報開示, likewise with its nodes/pref-NN/node.json)");
       write('');
     }
     write('Press Ctrl-C to stop.');
@@ -156,12 +157,12 @@ export async function networkTable(network: LocalNetwork): Promise<string[]> {
   );
 }
 
-/** The municipalities whose terminal has no operator yet, with their configuration file. */
-async function municipalitiesWithoutOperators(
+/** The national server and the municipalities whose terminal has no operator yet, with their configuration file. */
+async function nodesWithoutOperators(
   network: LocalNetwork,
 ): Promise<{ nodeId: NodeId; configPath: string }[]> {
   const found: { nodeId: NodeId; configPath: string }[] = [];
-  for (const node of network.municipalities) {
+  for (const node of [network.national, ...network.municipalities]) {
     const any = await node.context.store.db.selectFrom('operator').select('id').limit(1).executeTakeFirst();
     const configPath = network.layout.nodes.find((entry) => entry.id === node.nodeId)?.configPath;
     if (any === undefined && configPath !== undefined) found.push({ nodeId: node.nodeId, configPath });
