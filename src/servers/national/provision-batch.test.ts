@@ -268,4 +268,37 @@ describeEachEngine('batch provision at the national server', ({ openFresh }) => 
     expect(row.result_parts).toBe(0);
     expect(await listProvisions(store.db, { agency: MHLW })).toEqual([]);
   });
+
+  it('fails a batch that meets an unexpected fault again and again, rather than retry it for ever', async () => {
+    const store = await openFresh();
+    const options = await setup(store);
+    const { id, announced } = await upload(options, FILE);
+    await submitBatch({ agency: MHLW, id, ...announced }, options);
+    let faults = 0;
+    const worker = createBatchWorker({
+      ...options,
+      // A fault outside the catalogue each time the result is to be sealed: a bug, not a refusal.
+      credentials: () => {
+        faults += 1;
+        return Promise.reject(new TypeError('the key store broke'));
+      },
+      logger,
+      pollIntervalMs: 10,
+      maxUnexpectedFailures: 3,
+    });
+    worker.start();
+    try {
+      await waitUntil(
+        'the batch failed',
+        async () => (await batchOf(store.db, MHLW, id)).status === 'failed',
+      );
+    } finally {
+      await worker.stop();
+    }
+    expect(faults).toBe(3);
+    const row = await batchOf(store.db, MHLW, id);
+    expect(JSON.parse(row.error ?? '{}')).toMatchObject({ code: 'JUKI_ERR_INTERNAL' });
+    expect(row.result_parts).toBe(0);
+    expect(await listProvisions(store.db, { agency: MHLW })).toEqual([]);
+  });
 });

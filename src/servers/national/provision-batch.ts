@@ -481,13 +481,17 @@ export interface BatchWorker {
  * of `linesPerChunk` lines (the registry or the agency's registration may have changed), answers the chunk, seals its
  * result to the agency's certificate, and commits the result part, the provision log entries (method `batch`) and the
  * progress in one transaction that first checks no one committed this chunk before. A refusal or a file that cannot
- * be opened fails the batch with its error; a failure of the system itself is retried after `pollIntervalMs`.
+ * be opened fails the batch with its error; a failure of the system itself is retried after `pollIntervalMs`. An
+ * unexpected failure (not in the error catalogue: a fault, not a refusal) is retried too, but a batch that meets one
+ * `maxUnexpectedFailures` times in a row (5) is failed with JUKI_ERR_INTERNAL, so that it cannot hold up the batches
+ * after it.
  */
 export function createBatchWorker(
   options: BatchProvisionOptions & {
     logger: BatchWorkerLogger;
     linesPerChunk?: number;
     pollIntervalMs?: number;
+    maxUnexpectedFailures?: number;
   },
 ): BatchWorker {
   const { store, clock, logger } = options;
@@ -497,6 +501,9 @@ export function createBatchWorker(
   let loop: Promise<void> | undefined;
   let wakeUp: (() => void) | undefined;
   const opened = new Map<string, readonly string[]>();
+  const maxUnexpectedFailures = options.maxUnexpectedFailures ?? 5;
+  /** Unexpected failures in a row, per batch; a chunk committed clears its count. */
+  const unexpected = new Map<string, number>();
 
   function idle(): Promise<void> {
     return new Promise((resolve) => {
@@ -645,6 +652,7 @@ export function createBatchWorker(
       if (current === undefined || current.status !== BatchStatus.processing) break;
       batch = current;
       if (!(await processChunk(batch))) break;
+      unexpected.delete(batch.id);
       // better-sqlite3 answers synchronously: let the node serve its peers between chunks.
       await setImmediate();
     }
@@ -664,6 +672,22 @@ export function createBatchWorker(
             logger.error({ err: failure, batch: batch?.id }, 'Could not mark a batch failed');
           });
           continue;
+        }
+        if (batch !== undefined && !isJukinetError(error)) {
+          const count = (unexpected.get(batch.id) ?? 0) + 1;
+          unexpected.set(batch.id, count);
+          if (count >= maxUnexpectedFailures) {
+            unexpected.delete(batch.id);
+            logger.error({ err: error, batch: batch.id, count }, 'Batch failed by unexpected errors');
+            const reason = error instanceof Error ? error.message : String(error);
+            await fail(
+              batch.id,
+              new JukinetError('JUKI_ERR_INTERNAL', `${count} unexpected failures, the last: ${reason}`),
+            ).catch((failure: unknown) => {
+              logger.error({ err: failure, batch: batch?.id }, 'Could not mark a batch failed');
+            });
+            continue;
+          }
         }
         logger.error({ err: error, batch: batch?.id }, 'Batch processing interrupted; trying again later');
         await idle();
