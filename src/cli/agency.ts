@@ -72,6 +72,16 @@ async function nationalConfig(options: { dir?: string; config?: string }): Promi
   return config;
 }
 
+/** Runs `work` on the store of the node configured at `configPath` and closes the store after it. */
+async function withNodeStore<T>(configPath: string, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore((await loadNodeConfig(configPath)).database);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
 /** Runs `work` on the national node's store (opened from its configuration) and closes the store after it. */
 async function withNationalStore<T>(
   options: { dir?: string; config?: string },
@@ -330,11 +340,19 @@ export function registerAgencyCommands(program: Command): void {
 
   agency
     .command('list')
-    .description('the agencies registered at the national server')
+    .description('the agencies registered at the national server, or at a prefectural server')
     .option('--dir <dir>', 'the network directory', '.jukinet')
     .option('--config <file>', "the national node's node.json (instead of --dir)")
-    .action(async (options: { dir: string; config?: string }) => {
-      const agencies = await withNationalStore(options, (store) => listAgencies(store.db));
+    .option('--prefecture <nn>', "list those registered at this prefecture's server instead")
+    .action(async (options: { dir: string; config?: string; prefecture?: string }) => {
+      const list = (store: Store) => listAgencies(store.db);
+      const agencies =
+        options.prefecture === undefined
+          ? await withNationalStore(options, list)
+          : await withNodeStore(
+              join(resolve(options.dir), 'nodes', prefectureNodeIdOf(options.prefecture), 'node.json'),
+              list,
+            );
       write(
         agencies.length === 0
           ? ['no agency registered']
@@ -344,7 +362,9 @@ export function registerAgencyCommands(program: Command): void {
 
   agency
     .command('query')
-    .description('ask the national server for identity information, citing an affair (over mTLS)')
+    .description(
+      'ask the national (or the prefectural) server for identity information, citing an affair (over mTLS)',
+    )
     .requiredOption('--config <file>', "the agency's client configuration (agency.json)")
     .requiredOption('--affair <id>', 'the affair of the registry the query is made for')
     .option('--code <code>', 'the resident code (住民票コード)')

@@ -6,7 +6,7 @@
 
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatDeliveries, registerAgencyInNetwork } from '../../src/cli/agency.js';
 import { main } from '../../src/cli/main.js';
 import { fileExists } from '../../src/crypto/index.js';
@@ -126,6 +126,23 @@ describe('provision by a prefectural server', () => {
       sex: 'female',
     });
     expect(searched.results.map((result) => result.residentCode)).toEqual([HANAKO]);
+
+    const printed: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    try {
+      const list = ['node', 'jukinet', 'agency', 'list', '--dir', network.root];
+      expect(await main([...list, '--prefecture', '13'])).toBe(0);
+      expect(await main(list)).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(printed).toEqual([
+      `agency-tokyo-election  election-board  東京都選挙管理委員会  ${AFFAIR}\n`,
+      'no agency registered\n',
+    ]);
 
     const log = await listProvisions(tokyo.context.store.db);
     expect(log.map((entry) => [entry.agency, entry.affair, entry.method, entry.residentCodes])).toEqual([
