@@ -58,6 +58,12 @@ export async function runAgencyBatchFile(
     throw new JukinetError('JUKI_ERR_CLI_ARGUMENT', `cannot read ${quote(file)}`, { cause: error });
   }
   const config = await loadAgencyClientConfig(options.config);
+  if (config.server.nodeId !== 'national') {
+    throw new JukinetError(
+      'JUKI_ERR_CLI_ARGUMENT',
+      `${quote(config.server.nodeId)} answers online queries only: batch provision is the national server's`,
+    );
+  }
   const outcome = await runAgencyBatch(
     config,
     { csv, affair: options.affair },

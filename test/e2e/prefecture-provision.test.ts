@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatDeliveries, registerAgencyInNetwork } from '../../src/cli/agency.js';
+import { runAgencyBatchFile } from '../../src/cli/agency-batch.js';
 import { main } from '../../src/cli/main.js';
 import { fileExists } from '../../src/crypto/index.js';
 import { japanDateOf, type LocalGovernmentCode, type NodeId } from '../../src/domain/index.js';
@@ -126,6 +127,17 @@ describe('provision by a prefectural server', () => {
       sex: 'female',
     });
     expect(searched.results.map((result) => result.residentCode)).toEqual([HANAKO]);
+
+    // Batch provision is the national server's: a prefecture's organ is told so before anything is sent.
+    const queries = join(network.root, 'queries.csv');
+    await writeFile(
+      queries,
+      `line_id,resident_code,name,name_kana,birth_date,sex,address,as_of\nq1,${HANAKO},,,,,,\n`,
+    );
+    const batch = await refusal(
+      runAgencyBatchFile(queries, { config: registered.clientConfigPath, affair: AFFAIR }),
+    );
+    expect(batch.code).toBe('JUKI_ERR_CLI_ARGUMENT');
 
     const printed: string[] = [];
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
