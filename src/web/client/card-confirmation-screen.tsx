@@ -2,9 +2,9 @@
 // 本人確認情報 is shown with the card and how long the confirmation serves; a locked card is unlocked here by a clerk
 // with card-issue write, after checking the holder's identity, with the resident's new PIN (docs/card-issuance.md).
 
-import { Fragment, useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { Fragment, useEffect, useRef, useState, type FormEvent } from 'react';
 import { changeReasonLabel, sexLabel } from '../../domain/index.js';
-import { getJson, postJson, type OperatorView } from './api.js';
+import { postJson, type OperatorView } from './api.js';
 import {
   EMPTY_IDENTITY_CHECK,
   IdentityCheckFields,
@@ -13,7 +13,7 @@ import {
   PinPairFields,
   trimmedIdentityCheck,
 } from './card-fields.js';
-import { PinEntry, ReaderTable } from './card-reader.js';
+import { PinEntry, ReaderTable, useReaderCards } from './card-reader.js';
 import {
   admissionLabel,
   cardCodeMessage,
@@ -27,26 +27,15 @@ import {
 import { ErrorAlert, formatTime, Screen, StatusMessage } from './screen.js';
 
 export function CardConfirmationScreen({ operator }: { operator: OperatorView }) {
-  const [cards, setCards] = useState<readonly ReaderCardView[] | undefined>();
-  const [chosen, setChosen] = useState<string | undefined>();
-  /** Counts the picks: picking a card (again) starts a fresh PIN entry, which takes the focus. */
-  const [picks, setPicks] = useState(0);
   const [result, setResult] = useState<IdentityConfirmationView | undefined>();
   const [locked, setLocked] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [done, setDone] = useState<string | undefined>();
 
-  const reload = useCallback(async (): Promise<void> => {
-    const answer = await getJson<{ cards: ReaderCardView[] }>('/api/cards/reader');
-    setCards(answer.cards);
-  }, []);
-  useEffect(() => {
-    reload().catch((caught: unknown) => setError(cardMessageOf(caught)));
-  }, [reload]);
+  const reader = useReaderCards('/api/cards/reader', setError);
 
   function choose(card: ReaderCardView): void {
-    setChosen(card.cardId);
-    setPicks((previous) => previous + 1);
+    reader.pick(card);
     setResult(undefined);
     setDone(undefined);
     setLocked(card.state === 'locked');
@@ -64,21 +53,21 @@ export function CardConfirmationScreen({ operator }: { operator: OperatorView })
     setDone(undefined);
     setError(cardMessageOf(caught));
     setLocked(code === 'JUKI_ERR_CARD_LOCKED');
-    reload().catch(() => undefined);
+    reader.reload().catch(() => undefined);
   }
 
-  const card = cards?.find((candidate) => candidate.cardId === chosen);
+  const { card } = reader;
   return (
     <Screen title="本人確認（カード）">
       <ReaderTable
-        cards={cards}
-        chosen={chosen}
+        cards={reader.cards}
+        chosen={reader.chosen}
         onChoose={choose}
-        onReload={() => void reload().catch((caught: unknown) => setError(cardMessageOf(caught)))}
+        onReload={() => void reader.reload().catch((caught: unknown) => setError(cardMessageOf(caught)))}
       />
       {card !== undefined && !locked && (
         <PinEntry
-          key={`${card.cardId}-${picks}`}
+          key={`${card.cardId}-${reader.picks}`}
           cardId={card.cardId}
           onConfirmed={confirmed}
           onRefused={refused}
@@ -93,7 +82,7 @@ export function CardConfirmationScreen({ operator }: { operator: OperatorView })
             setLocked(false);
             setError(undefined);
             setDone('ロックを解除しました。新しい暗証番号で本人確認してください');
-            reload().catch(() => undefined);
+            reader.reload().catch(() => undefined);
           }}
           onError={(message) => setError(message)}
         />

@@ -19,6 +19,51 @@ import { ErrorAlert, formatTime } from './screen.js';
 
 type HeadingLevel = 2 | 3;
 
+/** A reader's cards as a screen keeps them, and the one the clerk picked. */
+export interface ReaderCards {
+  readonly cards: readonly ReaderCardView[] | undefined;
+  readonly chosen: string | undefined;
+  /** The picked card's view, once the list has it. */
+  readonly card: ReaderCardView | undefined;
+  /** Counts the picks: picking a card (again) starts a fresh PIN entry, which takes the focus. */
+  readonly picks: number;
+  pick(card: ReaderCardView): void;
+  unpick(): void;
+  /** Reads the reader again; a failure rejects. */
+  reload(): Promise<void>;
+}
+
+/**
+ * The cards in the reader at `path` (GET, `{ cards }`), read on first show and on `reload`; a failure of the first
+ * read goes to `onError` as a message.
+ */
+export function useReaderCards(path: string, onError: (message: string) => void): ReaderCards {
+  const [cards, setCards] = useState<readonly ReaderCardView[] | undefined>();
+  const [chosen, setChosen] = useState<string | undefined>();
+  const [picks, setPicks] = useState(0);
+  const reload = useCallback(async (): Promise<void> => {
+    const answer = await getJson<{ cards: ReaderCardView[] }>(path);
+    setCards(answer.cards);
+  }, [path]);
+  useEffect(() => {
+    reload().catch((caught: unknown) => onError(cardMessageOf(caught)));
+  }, [reload, onError]);
+  return {
+    cards,
+    chosen,
+    card: cards?.find((candidate) => candidate.cardId === chosen),
+    picks,
+    pick(card) {
+      setChosen(card.cardId);
+      setPicks((previous) => previous + 1);
+    },
+    unpick() {
+      setChosen(undefined);
+    },
+    reload,
+  };
+}
+
 /** The cards in the reader, with what can be read off them without a PIN, and 再読み込み. */
 export function ReaderTable({
   cards,
@@ -152,52 +197,42 @@ export function CardHolderCheck({
   onChange: (view: IdentityConfirmationView | undefined) => void;
   level?: HeadingLevel;
 }) {
-  const [cards, setCards] = useState<readonly ReaderCardView[] | undefined>();
-  const [chosen, setChosen] = useState<string | undefined>();
-  const [picks, setPicks] = useState(0);
   const [confirmed, setConfirmed] = useState<IdentityConfirmationView | undefined>();
   const [locked, setLocked] = useState(false);
   const [error, setError] = useState<string | undefined>();
 
-  const reload = useCallback(async (): Promise<void> => {
-    const answer = await getJson<{ cards: ReaderCardView[] }>('/api/cards/reader');
-    setCards(answer.cards);
-  }, []);
-  useEffect(() => {
-    reload().catch((caught: unknown) => setError(cardMessageOf(caught)));
-  }, [reload]);
+  const reader = useReaderCards('/api/cards/reader', setError);
 
   function choose(card: ReaderCardView): void {
-    setChosen(card.cardId);
-    setPicks((previous) => previous + 1);
+    reader.pick(card);
     setLocked(card.state === 'locked');
     setError(card.state === 'locked' ? lockedMessage() : undefined);
   }
 
   function again(): void {
     setConfirmed(undefined);
-    setChosen(undefined);
+    reader.unpick();
     setError(undefined);
     onChange(undefined);
-    reload().catch((caught: unknown) => setError(cardMessageOf(caught)));
+    reader.reload().catch((caught: unknown) => setError(cardMessageOf(caught)));
   }
 
   if (confirmed !== undefined) {
     return <ConfirmedHolder view={confirmed} onAgain={again} />;
   }
-  const card = cards?.find((candidate) => candidate.cardId === chosen);
+  const { card } = reader;
   return (
     <>
       <ReaderTable
-        cards={cards}
-        chosen={chosen}
+        cards={reader.cards}
+        chosen={reader.chosen}
         onChoose={choose}
-        onReload={() => void reload().catch((caught: unknown) => setError(cardMessageOf(caught)))}
+        onReload={() => void reader.reload().catch((caught: unknown) => setError(cardMessageOf(caught)))}
         level={level}
       />
       {card !== undefined && !locked && (
         <PinEntry
-          key={`${card.cardId}-${picks}`}
+          key={`${card.cardId}-${reader.picks}`}
           cardId={card.cardId}
           level={level}
           onConfirmed={(view) => {
@@ -208,7 +243,7 @@ export function CardHolderCheck({
           onRefused={(caught, code) => {
             setLocked(code === 'JUKI_ERR_CARD_LOCKED');
             setError(code === 'JUKI_ERR_CARD_LOCKED' ? lockedMessage() : cardMessageOf(caught));
-            reload().catch(() => undefined);
+            reader.reload().catch(() => undefined);
           }}
         />
       )}

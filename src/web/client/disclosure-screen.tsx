@@ -3,12 +3,12 @@
 // whom, for which affair under which law, how, by which server), the servers asked, whether the answer is complete,
 // and the 本人確認情報開示回答書 (PDF) to print and hand over.
 
-import { Fragment, useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { Fragment, useEffect, useRef, useState, type FormEvent } from 'react';
 import { changeReasonLabel, formatJapanDateTime, sexLabel, type IdentityInfo } from '../../domain/index.js';
-import { ApiError, getJson, postJson } from './api.js';
+import { ApiError, postJson } from './api.js';
 import { checkPin } from './card-checks.js';
 import { PinInput } from './card-fields.js';
-import { ReaderTable } from './card-reader.js';
+import { ReaderTable, useReaderCards } from './card-reader.js';
 import { cardCodeMessage, cardMessageOf, warekiOf, type ReaderCardView } from './card-views.js';
 import { ErrorAlert, Screen, StatusMessage } from './screen.js';
 
@@ -56,49 +56,39 @@ const METHOD_LABEL = { online: '電気通信回線', batch: '媒体' } as const;
 const QUERY_LABEL = { code: '住民票コード', 'four-items': '4情報' } as const;
 
 export function DisclosureScreen() {
-  const [cards, setCards] = useState<readonly ReaderCardView[] | undefined>();
-  const [chosen, setChosen] = useState<string | undefined>();
-  const [picks, setPicks] = useState(0);
   const [view, setView] = useState<DisclosureView | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [done, setDone] = useState<string | undefined>();
 
-  const reload = useCallback(async (): Promise<void> => {
-    const answer = await getJson<{ cards: ReaderCardView[] }>('/api/disclosure/reader');
-    setCards(answer.cards);
-  }, []);
-  useEffect(() => {
-    reload().catch((caught: unknown) => setError(cardMessageOf(caught)));
-  }, [reload]);
+  const reader = useReaderCards('/api/disclosure/reader', setError);
 
   function choose(card: ReaderCardView): void {
-    setChosen(card.cardId);
-    setPicks((previous) => previous + 1);
+    reader.pick(card);
     setView(undefined);
     setDone(undefined);
     setError(card.state === 'locked' ? lockedMessage() : undefined);
   }
 
-  const card = cards?.find((candidate) => candidate.cardId === chosen);
+  const { card } = reader;
   return (
     <Screen title="本人確認情報開示">
       <p className="hint">
         住民の方にカードをカードリーダーに置いてもらい、カードを選んで暗証番号を入力してもらいます。本人確認情報と、その提供の状況を開示します。
       </p>
       <ReaderTable
-        cards={cards}
-        chosen={chosen}
+        cards={reader.cards}
+        chosen={reader.chosen}
         onChoose={choose}
-        onReload={() => void reload().catch((caught: unknown) => setError(cardMessageOf(caught)))}
+        onReload={() => void reader.reload().catch((caught: unknown) => setError(cardMessageOf(caught)))}
       />
       {card !== undefined && card.state !== 'locked' && view === undefined && (
         <DisclosurePinEntry
-          key={`${card.cardId}-${picks}`}
+          key={`${card.cardId}-${reader.picks}`}
           cardId={card.cardId}
           onDisclosed={(answer) => {
             setError(undefined);
             setView(answer);
-            reload().catch(() => undefined);
+            reader.reload().catch(() => undefined);
             setDone(
               answer.disclosure.complete
                 ? '開示しました。回答書を印刷してお渡しください'
@@ -108,7 +98,7 @@ export function DisclosureScreen() {
           onRefused={(caught) => {
             const code = caught instanceof ApiError ? caught.code : undefined;
             setError(code === 'JUKI_ERR_CARD_LOCKED' ? lockedMessage() : cardMessageOf(caught));
-            reload().catch(() => undefined);
+            reader.reload().catch(() => undefined);
           }}
         />
       )}
