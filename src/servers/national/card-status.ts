@@ -2,7 +2,7 @@
 // at once: card.status-changed from the issuing municipality, and the status query on the network port
 // (docs/protocol/card.status-changed.md). The table holds the card id, fingerprint, state and times, nothing personal.
 
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { parseNodeId, parseResidentCode } from '../../domain/index.js';
 import { byRoles, type NetworkRoute, type PeerIdentity } from '../../net/index.js';
 import {
@@ -157,4 +157,25 @@ export function cardStatusRoute(store: Store): NetworkRoute {
       return { body: answer };
     },
   };
+}
+
+/**
+ * Refuses a card the national record holds as other than active: JUKI_ERR_CARD_SUSPENDED for a suspended card,
+ * JUKI_ERR_CARD_STATE for one returned or otherwise ended. A card the record does not know yet passes.
+ */
+export async function refuseInactiveCard(
+  db: Kysely<Database> | Transaction<Database>,
+  cardId: string,
+): Promise<void> {
+  const status = await db
+    .selectFrom('card_status')
+    .select('state')
+    .where('card_id', '=', cardId)
+    .executeTakeFirst();
+  if (status !== undefined && status.state !== 'active') {
+    throw new JukinetError(
+      status.state === 'suspended' ? 'JUKI_ERR_CARD_SUSPENDED' : 'JUKI_ERR_CARD_STATE',
+      `card ${quote(cardId)} is ${status.state}`,
+    );
+  }
 }

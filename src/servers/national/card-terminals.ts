@@ -29,6 +29,7 @@ import type { Store } from '../../store/index.js';
 import { currentIdentity } from '../common/identity-history.js';
 import { loadOrCreateKeptCa } from '../common/kept-ca.js';
 import { parseBody } from '../common/terminal-api/index.js';
+import { refuseInactiveCard } from './card-status.js';
 
 /** Where the national server keeps its card terminal CA: a directory for the certificate, the key in a key store. */
 export interface CardTerminalCaSetup {
@@ -171,17 +172,7 @@ export function identityConfirmationRoute(store: Store): NetworkRoute {
     allow: byRoles('municipality'),
     async handler({ body }) {
       const request = parseBody(identityConfirmationRequestSchema, body);
-      const status = await store.db
-        .selectFrom('card_status')
-        .select('state')
-        .where('card_id', '=', request.cardId)
-        .executeTakeFirst();
-      if (status !== undefined && status.state !== 'active') {
-        throw new JukinetError(
-          status.state === 'suspended' ? 'JUKI_ERR_CARD_SUSPENDED' : 'JUKI_ERR_CARD_STATE',
-          `card ${quote(request.cardId)} is ${status.state}`,
-        );
-      }
+      await refuseInactiveCard(store.db, request.cardId);
       const code = parseResidentCode(request.residentCode);
       const version = await currentIdentity(store.db, code);
       if (version === undefined) throw new JukinetError('JUKI_ERR_IDENTITY_NOT_FOUND', quote(code));

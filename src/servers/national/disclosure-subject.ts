@@ -23,6 +23,7 @@ import type { Database, Store } from '../../store/index.js';
 import type { DisclosureSubject } from '../common/disclosure/index.js';
 import { currentIdentity } from '../common/identity-history.js';
 import { parseBody } from '../common/terminal-api/index.js';
+import { refuseInactiveCard } from './card-status.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -66,17 +67,7 @@ export async function disclosureSubjectOf(
   db: Db,
   request: { readonly residentCode: ResidentCode; readonly cardId: string },
 ): Promise<DisclosureSubject> {
-  const status = await db
-    .selectFrom('card_status')
-    .select('state')
-    .where('card_id', '=', request.cardId)
-    .executeTakeFirst();
-  if (status !== undefined && status.state !== 'active') {
-    throw new JukinetError(
-      status.state === 'suspended' ? 'JUKI_ERR_CARD_SUSPENDED' : 'JUKI_ERR_CARD_STATE',
-      `card ${quote(request.cardId)} is ${status.state}`,
-    );
-  }
+  await refuseInactiveCard(db, request.cardId);
   const codes = await linkedCodes(db, request.residentCode);
   const versions = [];
   for (const code of codes) {
